@@ -1,0 +1,130 @@
+"""The audit as pytest items: one ``secrets-audit::<check>`` item per registered check.
+
+Items are added at the front of the collected items in a ``tryfirst``
+``pytest_collection_modifyitems``, before ``-k``, ``-m``, ``--deselect`` and ``--lf`` filter
+the list, so every selection mechanism (and xdist, which needs the same items in the same
+order on every worker) treats them like ordinary tests. Collection itself does no I/O; the
+work happens in ``runtest``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from pytest_secrets.checks import CHECKS
+from pytest_secrets.checks.base import Check
+from pytest_secrets.context import AuditContext
+from pytest_secrets.findings import CheckCannotRun, SecretsAuditError
+from pytest_secrets.settings import AuditSettings
+
+COLLECTOR_NAME = "secrets-audit"
+MARKER_NAME = "secrets_audit"
+CONTEXT_KEY = pytest.StashKey[AuditContext]()
+FINDINGS_KEY = pytest.StashKey[tuple[int, int]]()
+SUMMARY_TITLE = "secrets-audit"
+FAILURE_HEADING = "secrets-audit::{check} failed: {description}"
+FINDINGS_ATTRIBUTE = "secrets_audit_findings"
+ACCEPTED_ATTRIBUTE = "secrets_audit_accepted"
+
+
+class AuditCollector(pytest.Collector):
+    """The ``secrets-audit`` node that groups the audit items."""
+
+    def collect(self) -> list[pytest.Item]:
+        return [AuditItem.from_parent(self, name=check.name, check=check) for check in CHECKS]
+
+
+class AuditItem(pytest.Item):
+    """Runs one check; fails with its findings, skips with the reason it cannot run."""
+
+    def __init__(self, *, check: type[Check], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.check = check
+        self.add_marker(MARKER_NAME)
+
+    def runtest(self) -> None:
+        context = self.config.stash[CONTEXT_KEY]
+        try:
+            findings = self.check().run(context)
+        except CheckCannotRun as reason:
+            pytest.skip(f"secrets-audit::{self.name} not audited: {reason}")
+        allowlist = context.settings.allowlist
+        accepted = [f for f in findings if f.fingerprint and f.fingerprint.startswith(allowlist)] if allowlist else []
+        findings = [finding for finding in findings if finding not in accepted]
+        self.stash[FINDINGS_KEY] = (len(findings), len(accepted))
+        if findings:
+            raise SecretsAuditError.from_findings(self.name, findings)
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
+        if isinstance(excinfo.value, SecretsAuditError):
+            heading = FAILURE_HEADING.format(check=self.name, description=self.check.description)
+            return f"{heading}\n{excinfo.value}"
+        return super().repr_failure(excinfo, style=style)
+
+    def reportinfo(self) -> tuple[Any, int | None, str]:
+        return self.path, None, f"[secrets-audit] {self.name}"
+
+
+class AuditPlugin:
+    """Registered by the entry point when the audit is on; owns the session's audit state."""
+
+    def __init__(self, settings: AuditSettings) -> None:
+        self.settings = settings
+        self.outcomes: dict[str, tuple[str, str]] = {}
+
+    def pytest_report_header(self) -> str:
+        from pytest_secrets.inventory import find_env_files
+
+        found = [path.relative_to(self.settings.root).as_posix() for path in find_env_files(self.settings)]
+        return self.settings.describe(found)
+
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        config = session.config
+        can_write = not hasattr(config, "workerinput")
+        session.config.stash[CONTEXT_KEY] = AuditContext(self.settings, getattr(config, "cache", None), can_write)
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_collection_modifyitems(self, session: pytest.Session, items: list[pytest.Item]) -> None:
+        collector = AuditCollector.from_parent(session, name=COLLECTOR_NAME, nodeid=COLLECTOR_NAME)
+        audit_items = collector.collect()
+        # Report the collector like any other, so "collected N items" and --collect-only count it.
+        session.ihook.pytest_collectreport(report=pytest.CollectReport(COLLECTOR_NAME, "passed", None, audit_items))
+        items[:0] = audit_items
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+        report = yield
+        counts = item.stash.get(FINDINGS_KEY, None)
+        if isinstance(item, AuditItem) and call.when == "call" and counts is not None:
+            # Plain ints: they travel with the report to the xdist controller.
+            setattr(report, FINDINGS_ATTRIBUTE, counts[0])
+            setattr(report, ACCEPTED_ATTRIBUTE, counts[1])
+        return report
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if not report.nodeid.startswith(COLLECTOR_NAME + "::"):
+            return
+        check = report.nodeid.split("::", 1)[1]
+        if report.skipped and isinstance(report.longrepr, tuple):
+            self.outcomes[check] = ("skipped", str(report.longrepr[2]).removeprefix("Skipped: "))
+        elif report.failed:
+            count = getattr(report, FINDINGS_ATTRIBUTE, None)
+            detail = f"{count} finding{'s' if count != 1 else ''}" if count is not None else f"error in {report.when}"
+            self.outcomes[check] = ("FAILED", detail)
+        elif report.when == "call":
+            accepted = getattr(report, ACCEPTED_ATTRIBUTE, 0)
+            self.outcomes[check] = ("passed", f"{accepted} accepted by the allowlist" if accepted else "")
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        if hasattr(terminalreporter.config, "workerinput") or not self.outcomes:
+            return
+        terminalreporter.write_sep("=", SUMMARY_TITLE)
+        width = max(len(name) for name in self.outcomes)
+        for check in (c.name for c in CHECKS):
+            if check in self.outcomes:
+                outcome, detail = self.outcomes[check]
+                line = f"{check:<{width}}  {outcome}" + (f"  {detail}" if detail else "")
+                terminalreporter.write_line(line, red=outcome == "FAILED", yellow=outcome == "skipped")
+

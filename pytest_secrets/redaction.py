@@ -1,0 +1,164 @@
+"""Find known secret values in text, in every form they are likely to travel in, and mask them.
+
+A value leaks not only as itself: HTTP clients base64 it into Basic auth headers, URLs
+percent-encode it, debug dumps print it as hex. For each value we derive these forms:
+
+- ``raw``;
+- ``base64`` and ``base64url``, with and without padding, and the *aligned cores* of the value
+  encoded at byte offsets 1 and 2 (a value inside a larger base64 blob, such as ``user:pw``
+  in a Basic auth header, is encoded differently depending on its offset modulo 3; the core
+  is the part of the encoding that does not depend on the neighbouring bytes);
+- ``url`` (percent-encoding, both ``quote`` and ``quote_plus``, upper- and lower-case escapes);
+- ``hex`` (lower and upper case).
+
+Matching is gated by ``str.__contains__`` per form, which CPython runs in C over the whole text,
+so clean text (the common case) costs one fast scan per form and no regex work. Only the forms
+actually present go into a regex that masks them in a single left-to-right pass.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import urllib.parse
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from pytest_secrets.values import SecretValue
+
+# Shorter values cannot be told apart from ordinary text; the strength check flags them.
+MIN_WATCHED_LENGTH = 6
+# Below this, an aligned base64 core is too short to be specific to the value.
+MIN_CORE_LENGTH = 8
+# Characters that occur in no base64/hex/url form, used when an informative mask could
+# combine with neighbouring text into a form again (see ``Redactor.mask``).
+FALLBACK_MASK_CHARS = "*#~^"
+
+
+@dataclass(frozen=True)
+class EncodedForm:
+    """One way a value can appear in text: ``name`` (e.g. ``base64``) and the ``text`` to look for."""
+
+    name: str
+    text: str
+
+
+@dataclass(frozen=True)
+class RedactionHit:
+    """Where a known value was found: key, form and character span (never the value)."""
+
+    key: str
+    fingerprint: str
+    form: str
+    start: int
+    end: int
+
+
+def _base64_forms(data: bytes) -> list[EncodedForm]:
+    forms = []
+    for offset in range(3):
+        # Encode behind `offset` filler bytes, then keep only the characters that depend on
+        # the value's bytes alone: skip the first ceil(offset*8/6) chars, and stop at the last
+        # full 3-byte group.
+        padded = bytes(offset) + data
+        encoded = base64.b64encode(padded).decode("ascii")
+        if offset == 0:
+            whole = encoded
+            forms.append(EncodedForm("base64", whole))
+            forms.append(EncodedForm("base64", whole.rstrip("=")))
+            url = base64.urlsafe_b64encode(data).decode("ascii")
+            forms.append(EncodedForm("base64url", url))
+            forms.append(EncodedForm("base64url", url.rstrip("=")))
+        start = -(-offset * 8 // 6)
+        full_groups = len(padded) // 3
+        core = encoded[start : full_groups * 4]
+        if len(core) >= MIN_CORE_LENGTH:
+            forms.append(EncodedForm("base64", core))
+            forms.append(EncodedForm("base64url", core.replace("+", "-").replace("/", "_")))
+    return forms
+
+
+def encoded_forms(value: str) -> tuple[EncodedForm, ...]:
+    """Every distinct form of ``value`` the redactor looks for, longest first."""
+    data = value.encode("utf-8", "surrogateescape")
+    candidates = [EncodedForm("raw", value)]
+    candidates += _base64_forms(data)
+    for quoted in (urllib.parse.quote(value, safe=""), urllib.parse.quote_plus(value, safe="")):
+        candidates.append(EncodedForm("url", quoted))
+        candidates.append(EncodedForm("url", re.sub(r"%[0-9A-F]{2}", lambda m: m.group(0).lower(), quoted)))
+    candidates.append(EncodedForm("hex", data.hex()))
+    candidates.append(EncodedForm("hex", data.hex().upper()))
+    seen: set[str] = set()
+    forms = []
+    for form in sorted(candidates, key=lambda f: -len(f.text)):
+        if form.text and form.text not in seen:
+            seen.add(form.text)
+            forms.append(form)
+    return tuple(forms)
+
+
+def is_watchable(value: str) -> bool:
+    """Whether a value is long enough to be searched for without masking ordinary text."""
+    return len(value) >= MIN_WATCHED_LENGTH
+
+
+class Redactor:
+    """Finds and masks known secret values (all forms) in text.
+
+    Build one per set of values; it is cheap to call on every captured output.
+    """
+
+    def __init__(self, secrets: Iterable[SecretValue]) -> None:
+        owners: dict[str, tuple[SecretValue, str]] = {}
+        for secret in secrets:
+            value = secret.reveal()
+            if not is_watchable(value):
+                continue
+            for form in encoded_forms(value):
+                owners.setdefault(form.text, (secret, form.name))
+        self._owners = owners
+        # Longest first, so a longer form wins over a shorter one at the same position.
+        self._needles = sorted(owners, key=len, reverse=True)
+        used = set("".join(self._needles))
+        self._fallback_char = next(
+            char for char in FALLBACK_MASK_CHARS + "".join(map(chr, range(0x2580, 0x2800))) if char not in used
+        )
+
+    def __bool__(self) -> bool:
+        return bool(self._needles)
+
+    def _present(self, text: str) -> list[str]:
+        return [needle for needle in self._needles if needle in text]
+
+    def _pattern(self, needles: list[str]) -> re.Pattern[str]:
+        return re.compile("|".join(re.escape(needle) for needle in needles))
+
+    def find(self, text: str) -> list[RedactionHit]:
+        """Every non-overlapping occurrence of a known form, left to right."""
+        present = self._present(text)
+        if not present:
+            return []
+        hits = []
+        for match in self._pattern(present).finditer(text):
+            secret, form = self._owners[match.group(0)]
+            hits.append(RedactionHit(secret.key, secret.fingerprint, form, match.start(), match.end()))
+        return hits
+
+    def contains_secret(self, text: str) -> bool:
+        return bool(self._present(text))
+
+    def mask(self, text: str) -> str:
+        """Replace every occurrence with ``[REDACTED:KEY]``.
+
+        An informative mask could, with the text around it, spell a form again (a value
+        that is a substring of ``[REDACTED:...]``). We check the result and, if that
+        happened, mask with a character no form contains, which cannot recombine.
+        """
+        present = self._present(text)
+        if not present:
+            return text
+        pattern = self._pattern(present)
+        masked = pattern.sub(lambda m: f"[REDACTED:{self._owners[m.group(0)][0].key}]", text)
+        if not self._present(masked):
+            return masked
+        return pattern.sub(lambda m: self._fallback_char * len(m.group(0)), text)

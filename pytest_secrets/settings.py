@@ -1,0 +1,272 @@
+"""The audit's settings: declared once, resolved once, frozen.
+
+Each setting can come from the command line, then an environment variable
+(``PYTEST_SECRETS_<NAME>``), then the ini file (``[tool.pytest.ini_options]`` or
+``pytest.ini``), then its default. :class:`AuditSettings` remembers which, so the header and
+every error can say where a value came from.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fnmatch
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ENV_PREFIX = "PYTEST_SECRETS_"
+
+AUDIT_DESC = "Run the secrets audit: one test item per check of the project's secrets guide."
+ROOT_DESC = "Project folder to audit, relative to the rootdir. Default: the rootdir."
+EXAMPLE_FILE_DESC = "The committed template that declares the project's keys. Default: .env.example."
+ENV_FILES_DESC = (
+    "Env files holding real values, as globs relative to the project folder "
+    "(comma-separated on the command line). Default: .env and .env.* (templates excluded)."
+)
+USE_ENVIRONMENT_DESC = (
+    "Also take values of declared keys from the process environment (true/false). Default: true."
+)
+SECRET_KEYS_DESC = "Extra key-name globs to treat as secrets, one per line (e.g. *_DSN)."
+PUBLIC_KEYS_DESC = "Key-name globs never treated as secrets, one per line (e.g. *_BASE_URL)."
+STRENGTH_RULES_DESC = (
+    "Per-key strength rules, one 'KEY_GLOB = rule' per line; rules: signing (32+ chars, real "
+    "entropy), fernet (a valid Fernet key), nonempty (any non-placeholder value), none. "
+    "They come before the built-in rules."
+)
+CODE_PATHS_DESC = (
+    "Folders or files, relative to the project folder, whose Python code is read for "
+    "environment lookups, one per line. Default: the whole project (virtualenvs and hidden folders excluded)."
+)
+IGNORE_CODE_KEYS_DESC = (
+    "Key-name globs read by the code that need not be documented in the example file, one per line "
+    "(e.g. CI, GITHUB_ACTIONS)."
+)
+BASELINE_DESC = "detect-secrets baseline holding audited findings. Default: .secrets.baseline."
+ALLOWLIST_DESC = "Finding fingerprints accepted after review, one per line, each with an optional '# why'."
+
+DEFAULT_ENV_FILES = (".env", ".env.*")
+# Files matched by the env globs that are templates, not real values.
+TEMPLATE_SUFFIXES = (".example", ".sample", ".template", ".tmpl", ".tpl", ".dist", ".defaults")
+STRENGTH_RULE_NAMES = ("signing", "fernet", "nonempty", "none")
+
+
+@dataclass(frozen=True)
+class StrengthRule:
+    """A key-name glob and the rule that values of matching keys must satisfy."""
+
+    pattern: str
+    rule: str
+
+    def matches(self, key: str) -> bool:
+        return fnmatch.fnmatchcase(key.upper(), self.pattern.upper())
+
+
+@dataclass(frozen=True)
+class AuditSettings:
+    """Everything the audit needs to know, resolved once per session.
+
+    ``sources`` maps each field name to where its value came from (``default``, a CLI flag,
+    an environment variable or the ini file).
+    """
+
+    enabled: bool
+    root: Path
+    example_file: str = ".env.example"
+    env_files: tuple[str, ...] = DEFAULT_ENV_FILES
+    use_environment: bool = True
+    secret_keys: tuple[str, ...] = ()
+    public_keys: tuple[str, ...] = ()
+    strength_rules: tuple[StrengthRule, ...] = ()
+    code_paths: tuple[str, ...] = (".",)
+    ignore_code_keys: tuple[str, ...] = ()
+    baseline_file: str = ".secrets.baseline"
+    allowlist: tuple[str, ...] = ()
+    sources: Mapping[str, str] = field(default_factory=dict, compare=False)
+
+    def source_of(self, name: str) -> str:
+        return self.sources.get(name, "default")
+
+    def describe(self, env_files_found: list[str]) -> str:
+        """One line for the pytest header: what the audit will look at."""
+        files = ", ".join(env_files_found) or f"no env files ({', '.join(self.env_files)})"
+        environment = " and the environment" if self.use_environment else ""
+        return (
+            f"secrets-audit: {self.root} (from {self.source_of('root')}); keys declared in "
+            f"{self.example_file}; values from {files}{environment}"
+        )
+
+
+# --- parsing helpers: each raises ValueError with a sentence a user can act on ---------
+
+
+def parse_bool(text: str) -> bool:
+    lowered = text.strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off", ""):
+        return False
+    raise ValueError(f"expected true or false, got {text!r}")
+
+
+def parse_relative_path(text: str) -> str:
+    stripped = text.strip()
+    if not stripped:
+        raise ValueError("expected a path, got an empty value")
+    return stripped
+
+
+def parse_list(value: str | list[str]) -> tuple[str, ...]:
+    """Accept a list (toml), a multi-line string (ini) or a comma-separated string (CLI, env)."""
+    items = value if isinstance(value, list) else value.replace(",", "\n").splitlines()
+    return tuple(item.strip() for item in items if item.strip())
+
+
+def parse_strength_rules(value: str | list[str]) -> tuple[StrengthRule, ...]:
+    rules = []
+    for entry in parse_list(value):
+        pattern, sep, rule = entry.partition("=")
+        rule = rule.strip().lower()
+        if not sep or not pattern.strip():
+            raise ValueError(f"expected 'KEY_GLOB = rule', got {entry!r}")
+        if rule not in STRENGTH_RULE_NAMES:
+            raise ValueError(f"unknown rule {rule!r} in {entry!r}; rules: {', '.join(STRENGTH_RULE_NAMES)}")
+        rules.append(StrengthRule(pattern.strip(), rule))
+    return tuple(rules)
+
+
+def parse_allowlist(value: str | list[str]) -> tuple[str, ...]:
+    entries = []
+    for line in (value if isinstance(value, list) else value.splitlines()):
+        fingerprint = line.split("#", 1)[0].strip().lower()
+        if not fingerprint:
+            continue
+        if not all(char in "0123456789abcdef" for char in fingerprint) or len(fingerprint) < 6:
+            raise ValueError(f"expected a hex fingerprint (6+ digits) per line, got {fingerprint!r}")
+        entries.append(fingerprint)
+    return tuple(entries)
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    """How one setting is named in each source and how its text is parsed."""
+
+    name: str
+    description: str
+    parse: Callable[[Any], Any]
+    ini_type: str = "string"
+    cli_flag: str | None = None
+    cli_action: str | None = None
+
+    @property
+    def ini_name(self) -> str:
+        return f"secrets_{self.name}"
+
+    @property
+    def env_name(self) -> str:
+        return ENV_PREFIX + self.name.upper()
+
+    @property
+    def dest(self) -> str:
+        return f"secrets_{self.name}"
+
+
+SPECS: tuple[SettingSpec, ...] = (
+    SettingSpec("audit", AUDIT_DESC, parse_bool, cli_flag="--secrets-audit", cli_action="store_true"),
+    SettingSpec("root", ROOT_DESC, parse_relative_path, cli_flag="--secrets-root"),
+    SettingSpec("example_file", EXAMPLE_FILE_DESC, parse_relative_path, cli_flag="--secrets-example-file"),
+    SettingSpec("env_files", ENV_FILES_DESC, parse_list, "linelist", cli_flag="--secrets-env-files"),
+    SettingSpec("use_environment", USE_ENVIRONMENT_DESC, parse_bool),
+    SettingSpec("secret_keys", SECRET_KEYS_DESC, parse_list, "linelist"),
+    SettingSpec("public_keys", PUBLIC_KEYS_DESC, parse_list, "linelist"),
+    SettingSpec("strength_rules", STRENGTH_RULES_DESC, parse_strength_rules, "linelist"),
+    SettingSpec("code_paths", CODE_PATHS_DESC, parse_list, "linelist"),
+    SettingSpec("ignore_code_keys", IGNORE_CODE_KEYS_DESC, parse_list, "linelist"),
+    SettingSpec("baseline", BASELINE_DESC, parse_relative_path),
+    SettingSpec("allowlist", ALLOWLIST_DESC, parse_allowlist, "linelist"),
+)
+
+# Settings whose field name differs from the spec name.
+FIELD_NAMES = {"audit": "enabled", "baseline": "baseline_file"}
+
+
+def _cli_type(spec: SettingSpec) -> Callable[[str], str]:
+    """Validate a CLI value at parse time, so argparse reports a usage error naming the flag."""
+
+    def check(text: str) -> str:
+        try:
+            spec.parse(text)
+        except ValueError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+        return text
+
+    return check
+
+
+def add_options(parser: pytest.Parser) -> None:
+    """Declare the ``secrets`` option group and the ini keys."""
+    group = parser.getgroup("secrets", "secrets audit (pytest-secrets)")
+    for spec in SPECS:
+        if spec.cli_flag and spec.cli_action:
+            group.addoption(spec.cli_flag, action=spec.cli_action, default=None, dest=spec.dest, help=spec.description)
+        elif spec.cli_flag:
+            group.addoption(spec.cli_flag, default=None, dest=spec.dest, type=_cli_type(spec), help=spec.description)
+        parser.addini(spec.ini_name, spec.description, type=spec.ini_type, default=None)  # type: ignore[call-overload]
+
+
+def _raw_value(config: pytest.Config, spec: SettingSpec, environ: Mapping[str, str]) -> tuple[Any, str] | None:
+    if spec.cli_flag:
+        cli_value = config.getoption(spec.dest, default=None)
+        if cli_value is not None:
+            return cli_value, spec.cli_flag
+    if spec.env_name in environ:
+        return environ[spec.env_name], f"environment variable {spec.env_name}"
+    ini_value = config.getini(spec.ini_name)
+    if ini_value not in (None, "", []):
+        ini_file = config.inipath.name if config.inipath else "ini file"
+        return ini_value, f"{ini_file} ({spec.ini_name})"
+    return None
+
+
+def is_enabled(config: pytest.Config) -> bool:
+    """Cheap check used by the entry point before anything else is imported."""
+    spec = SPECS[0]
+    raw = _raw_value(config, spec, os.environ)
+    if raw is None:
+        return False
+    value, source = raw
+    if value is True:
+        return True
+    try:
+        return parse_bool(str(value))
+    except ValueError as error:
+        raise pytest.UsageError(f"secrets-audit: invalid setting from {source}: {error}") from None
+
+
+def resolve(config: pytest.Config, environ: Mapping[str, str] | None = None) -> AuditSettings:
+    """Resolve every setting once; an invalid value is a usage error naming its source."""
+    environ = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+    for spec in SPECS:
+        raw = _raw_value(config, spec, environ)
+        if raw is None:
+            continue
+        value, source = raw
+        field_name = FIELD_NAMES.get(spec.name, spec.name)
+        try:
+            values[field_name] = True if value is True else spec.parse(value)
+        except ValueError as error:
+            raise pytest.UsageError(f"secrets-audit: invalid {spec.ini_name} from {source}: {error}") from None
+        sources[field_name] = source
+    root = config.rootpath / values.pop("root", ".")
+    sources.setdefault("root", "rootdir")
+    if not root.is_dir():
+        raise pytest.UsageError(
+            f"secrets-audit: project folder {root} ({sources['root']}) does not exist or is not a folder"
+        )
+    values.setdefault("enabled", False)
+    return AuditSettings(root=root.resolve(), sources=sources, **values)
