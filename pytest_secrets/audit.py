@@ -23,8 +23,11 @@ COLLECTOR_NAME = "secrets-audit"
 MARKER_NAME = "secrets_audit"
 CONTEXT_KEY = pytest.StashKey[AuditContext]()
 FINDINGS_KEY = pytest.StashKey[tuple[int, int]]()
+NOTES_KEY = pytest.StashKey[list[str]]()
+NOTES_ATTRIBUTE = "secrets_audit_notes"
 SUMMARY_TITLE = "secrets-audit"
 FAILURE_HEADING = "secrets-audit::{check} failed: {description}"
+SKIP_PREFIX = "not audited: "
 FINDINGS_ATTRIBUTE = "secrets_audit_findings"
 ACCEPTED_ATTRIBUTE = "secrets_audit_accepted"
 
@@ -49,7 +52,9 @@ class AuditItem(pytest.Item):
         try:
             findings = self.check().run(context)
         except CheckCannotRun as reason:
-            pytest.skip(f"secrets-audit::{self.name} not audited: {reason}")
+            pytest.skip(f"{SKIP_PREFIX}{reason}")
+        finally:
+            self.stash[NOTES_KEY] = context.take_notes(self.name)
         allowlist = context.settings.allowlist
         accepted = [f for f in findings if f.fingerprint and f.fingerprint.startswith(allowlist)] if allowlist else []
         findings = [finding for finding in findings if finding not in accepted]
@@ -73,6 +78,7 @@ class AuditPlugin:
     def __init__(self, settings: AuditSettings) -> None:
         self.settings = settings
         self.outcomes: dict[str, tuple[str, str]] = {}
+        self.notes: dict[str, list[str]] = {}
 
     def pytest_report_header(self) -> str:
         from pytest_secrets.inventory import find_env_files
@@ -96,19 +102,25 @@ class AuditPlugin:
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
         report = yield
-        counts = item.stash.get(FINDINGS_KEY, None)
-        if isinstance(item, AuditItem) and call.when == "call" and counts is not None:
-            # Plain ints: they travel with the report to the xdist controller.
-            setattr(report, FINDINGS_ATTRIBUTE, counts[0])
-            setattr(report, ACCEPTED_ATTRIBUTE, counts[1])
+        if isinstance(item, AuditItem) and report.skipped and isinstance(report.longrepr, tuple):
+            # Point "-rs" at the check, not at the line of our code that raised the skip.
+            report.longrepr = (item.nodeid, None, report.longrepr[2])
+        if isinstance(item, AuditItem) and call.when == "call":
+            # Plain ints and strings (no values): they travel with the report to the xdist controller.
+            counts = item.stash.get(FINDINGS_KEY, None)
+            if counts is not None:
+                setattr(report, FINDINGS_ATTRIBUTE, counts[0])
+                setattr(report, ACCEPTED_ATTRIBUTE, counts[1])
+            setattr(report, NOTES_ATTRIBUTE, item.stash.get(NOTES_KEY, []))
         return report
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if not report.nodeid.startswith(COLLECTOR_NAME + "::"):
             return
         check = report.nodeid.split("::", 1)[1]
+        self.notes.setdefault(check, []).extend(getattr(report, NOTES_ATTRIBUTE, []))
         if report.skipped and isinstance(report.longrepr, tuple):
-            self.outcomes[check] = ("skipped", str(report.longrepr[2]).removeprefix("Skipped: "))
+            self.outcomes[check] = ("skipped", str(report.longrepr[2]).removeprefix("Skipped: ").removeprefix(SKIP_PREFIX))
         elif report.failed:
             count = getattr(report, FINDINGS_ATTRIBUTE, None)
             detail = f"{count} finding{'s' if count != 1 else ''}" if count is not None else f"error in {report.when}"
@@ -127,4 +139,6 @@ class AuditPlugin:
                 outcome, detail = self.outcomes[check]
                 line = f"{check:<{width}}  {outcome}" + (f"  {detail}" if detail else "")
                 terminalreporter.write_line(line, red=outcome == "FAILED", yellow=outcome == "skipped")
+                for note in self.notes.get(check, []):
+                    terminalreporter.write_line(f"{'':<{width}}  not audited: {note}", yellow=True)
 

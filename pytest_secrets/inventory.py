@@ -16,6 +16,7 @@ from pytest_secrets.settings import TEMPLATE_SUFFIXES, AuditSettings
 from pytest_secrets.values import SecretValue
 
 ENVIRONMENT_SOURCE = "environment"
+DEVELOPMENT = "development"
 
 
 @dataclass(frozen=True)
@@ -40,9 +41,12 @@ class Inventory:
         return tuple(self.example.values()) if self.example else ()
 
     @property
-    def primary_env(self) -> ParsedEnvFile | None:
-        """The ``.env`` file (what ``load_dotenv()`` reads by default), if present."""
-        return next((parsed for parsed in self.env_files if parsed.path.name == ".env"), None)
+    def development_files(self) -> tuple[ParsedEnvFile, ...]:
+        """The files a developer runs with: ``.env`` (what ``load_dotenv()`` reads by default),
+        ``.env.local``, ``.env.development``, ... (see ``environments.environment_of``)."""
+        from pytest_secrets.environments import environment_of
+
+        return tuple(parsed for parsed in self.env_files if environment_of(parsed.path.name) == DEVELOPMENT)
 
     def is_secret(self, key: str) -> bool:
         return key in self.secret_key_names

@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from pytest_secrets import classify
 from pytest_secrets.context import AuditContext
+from pytest_secrets.environments import environment_of
 from pytest_secrets.findings import CheckCannotRun, Finding
 from pytest_secrets.values import fingerprint_of
 
@@ -15,23 +16,6 @@ FIX = (
     "(python -c \"import secrets; print(secrets.token_urlsafe(32))\") and rotate the shared one "
     "(guide: Common Mistakes, 5. Same Secrets Across Environments)"
 )
-# Names that mean the same environment (.env and .env.local are both local development).
-ENVIRONMENT_ALIASES = {
-    "": "development", "local": "development", "dev": "development", "development": "development",
-    "prod": "production", "production": "production", "stage": "staging", "staging": "staging",
-    "test": "test", "testing": "test", "ci": "test",
-}
-
-
-def environment_of(filename: str) -> str:
-    """``.env.production.local`` -> ``production``; ``.env`` and ``.env.local`` -> ``development``."""
-    parts = [part for part in filename.split(".") if part and part != "env"]
-    if parts and parts[-1] == "local":
-        parts = parts[:-1]
-    name = ".".join(parts).lower()
-    return ENVIRONMENT_ALIASES.get(name, name)
-
-
 class DistinctEnvironmentsCheck:
     name: ClassVar[str] = NAME
     description: ClassVar[str] = "each environment has its own secret values"

@@ -57,11 +57,12 @@ class EnvParityCheck:
         example_path = inventory.relative(example.path)
         declared = example.values()
 
-        primary = inventory.primary_env
-        primary_values = primary.values() if primary else {}
-        where = ".env or the environment" if primary else "the environment (there is no .env)"
+        development = inventory.development_files
+        development_values = {key: value for parsed in development for key, value in parsed.values().items()}
+        names = ", ".join(inventory.relative(parsed.path) for parsed in development)
+        where = f"{names} or the environment" if development else "the environment (there is no .env)"
         for key in declared:
-            if primary_values.get(key) is None and key not in inventory.environment:
+            if development_values.get(key) is None and key not in inventory.environment:
                 findings.append(
                     Finding(NAME, f"declared in {example_path} but not set in {where}", FIX_SET_KEY,
                             path=example_path, line=last_line(example, key), key=key)

@@ -1,0 +1,56 @@
+"""Start-up cost of the installed plugin when the audit is off.
+
+Times ``pytest --collect-only -q`` on a small generated suite, with the plugin loaded
+(its default state once installed) and with ``-p no:secrets`` (as if not installed), and
+prints the medians and the difference. Run: ``python benchmarks/startup_bench.py [--runs N]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def make_suite(folder: Path, modules: int = 20, tests: int = 10) -> None:
+    (folder / "pytest.ini").write_text("[pytest]\n")
+    for index in range(modules):
+        body = "".join(f"def test_{index}_{case}():\n    assert True\n\n" for case in range(tests))
+        (folder / f"test_module_{index}.py").write_text(body)
+
+
+def median_seconds(folder: Path, extra: list[str], runs: int) -> float:
+    timings = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", *extra],
+            cwd=folder, check=True, capture_output=True,
+        )
+        timings.append(time.perf_counter() - start)
+    return statistics.median(timings)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=15)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        make_suite(folder)
+        median_seconds(folder, [], 2)  # warm the file cache
+        without = median_seconds(folder, ["-p", "no:secrets"], args.runs)
+        installed = median_seconds(folder, [], args.runs)
+        enabled = median_seconds(folder, ["--secrets-audit", "-p", "no:xdist"], args.runs)
+    print(f"pytest --collect-only, 200 tests, median of {args.runs} runs")
+    print(f"  plugin not loaded (-p no:secrets): {without * 1000:7.1f} ms")
+    print(f"  plugin installed, audit off:       {installed * 1000:7.1f} ms  ({(installed - without) * 1000:+.1f} ms)")
+    print(f"  audit on (collect only):           {enabled * 1000:7.1f} ms  ({(enabled - without) * 1000:+.1f} ms)")
+
+
+if __name__ == "__main__":
+    main()
