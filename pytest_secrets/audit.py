@@ -96,7 +96,7 @@ class AuditPlugin:
         collector = AuditCollector.from_parent(session, name=COLLECTOR_NAME, nodeid=COLLECTOR_NAME)
         audit_items = collector.collect()
         # Report the collector like any other, so "collected N items" and --collect-only count it.
-        session.ihook.pytest_collectreport(report=pytest.CollectReport(COLLECTOR_NAME, "passed", None, audit_items))
+        session.ihook.pytest_collectreport(report=pytest.CollectReport(COLLECTOR_NAME, "passed", None, list[pytest.Item | pytest.Collector](audit_items)))
         items[:0] = audit_items
 
     @pytest.hookimpl(wrapper=True)

@@ -73,12 +73,23 @@ class Inventory:
         return tuple(unique.values())
 
 
-def _with_url_password(key: str, value: str, source: str) -> list[SecretValue]:
-    values = [SecretValue(key, value, source)]
+def secret_parts(key: str, value: str) -> list[tuple[str, str]]:
+    """``(label, value)`` for a value and, for a URL with a password, the password alone."""
+    parts = [(key, value)]
     password = classify.url_password(value)
     if password and not classify.is_placeholder(password):
-        values.append(SecretValue(f"{key} (password)", password, source))
-    return values
+        parts.append((f"{key} (password)", password))
+    return parts
+
+
+def _with_url_password(key: str, value: str, source: str) -> list[SecretValue]:
+    # Well-known defaults (minioadmin, changeme) are public words, not values to hunt for in
+    # history or output; secret-strength reports them.
+    return [
+        SecretValue(label, part, source)
+        for label, part in secret_parts(key, value)
+        if not classify.is_insecure_default(part)
+    ]
 
 
 def is_template(name: str, example_file: str) -> bool:

@@ -11,9 +11,19 @@ percent-encode it, debug dumps print it as hex. For each value we derive these f
 - ``url`` (percent-encoding, both ``quote`` and ``quote_plus``, upper- and lower-case escapes);
 - ``hex`` (lower and upper case).
 
-Matching is gated by ``str.__contains__`` per form, which CPython runs in C over the whole text,
-so clean text (the common case) costs one fast scan per form and no regex work. Only the forms
-actually present go into a regex that masks them in a single left-to-right pass.
+Clean text is the common case (the leak guard checks every captured output of every test). When
+google-re2 is installed (a dependency), all forms of all values are compiled into one RE2
+automaton (``adapters.literal_search``): one linear scan, whatever the number of values (about
+300 MB/s for 200 values here, against 3.5 MB/s for 200 ``in`` checks). Without RE2, or for text
+RE2 cannot take (lone surrogates), clean text is ruled out by a *window filter*: the text is cut, in C, into
+consecutive ``GRAM``-character windows (``re.findall``), and the set of windows is compared
+with the set of every ``GRAM``-character substring of every form (``set.isdisjoint``, also C).
+A form at least ``2 * GRAM - 1`` characters long that occurs in the text must fully contain one
+of those windows (the first window starting at or after the occurrence ends at most
+``2 * GRAM - 1`` characters later), so a disjoint result proves none of them is present.
+Shorter forms are checked with ``str.__contains__``. Only when the filter passes is each form
+checked with ``in``, and only the forms actually present go into a regex that masks them in a
+single left-to-right pass.
 """
 
 from __future__ import annotations
@@ -24,6 +34,7 @@ import urllib.parse
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from pytest_secrets.adapters.literal_search import LiteralMatch, LiteralPattern, compile_literals
 from pytest_secrets.values import SecretValue
 
 # Shorter values cannot be told apart from ordinary text; the strength check flags them.
@@ -33,6 +44,9 @@ MIN_CORE_LENGTH = 8
 # Characters that occur in no base64/hex/url form, used when an informative mask could
 # combine with neighbouring text into a form again (see ``Redactor.mask``).
 FALLBACK_MASK_CHARS = "*#~^"
+# Window length of the clean-text filter; forms of 2 * GRAM - 1 characters or more use it.
+GRAM = 8
+_WINDOWS = re.compile(".{%d}" % GRAM, re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -108,7 +122,7 @@ class Redactor:
     Build one per set of values; it is cheap to call on every captured output.
     """
 
-    def __init__(self, secrets: Iterable[SecretValue]) -> None:
+    def __init__(self, secrets: Iterable[SecretValue], use_re2: bool = True) -> None:
         owners: dict[str, tuple[SecretValue, str]] = {}
         for secret in secrets:
             value = secret.reveal()
@@ -119,6 +133,14 @@ class Redactor:
         self._owners = owners
         # Longest first, so a longer form wins over a shorter one at the same position.
         self._needles = sorted(owners, key=len, reverse=True)
+        self._short = [needle for needle in self._needles if len(needle) < 2 * GRAM - 1]
+        self._grams = frozenset(
+            needle[start : start + GRAM]
+            for needle in self._needles
+            if len(needle) >= 2 * GRAM - 1
+            for start in range(len(needle) - GRAM + 1)
+        )
+        self._automaton: LiteralPattern | None = compile_literals(self._needles) if self._needles and use_re2 else None
         used = set("".join(self._needles))
         self._fallback_char = next(
             char for char in FALLBACK_MASK_CHARS + "".join(map(chr, range(0x2580, 0x2800))) if char not in used
@@ -127,25 +149,42 @@ class Redactor:
     def __bool__(self) -> bool:
         return bool(self._needles)
 
+    def _may_contain(self, text: str) -> bool:
+        """False only if no form can be in ``text`` (see the module's docstring)."""
+        if self._short:
+            for needle in self._short:
+                if needle in text:
+                    return True
+        return bool(self._grams) and not self._grams.isdisjoint(_WINDOWS.findall(text))
+
     def _present(self, text: str) -> list[str]:
+        if not self._may_contain(text):
+            return []
         return [needle for needle in self._needles if needle in text]
 
-    def _pattern(self, needles: list[str]) -> re.Pattern[str]:
-        return re.compile("|".join(re.escape(needle) for needle in needles))
+    def _pattern_for(self, text: str) -> LiteralPattern | None:
+        """A pattern of the forms to look for in ``text``, or None when none occurs in it."""
+        if self._automaton is not None:
+            try:
+                return self._automaton if self._automaton.search(text) else None
+            except UnicodeEncodeError:
+                pass  # lone surrogates: RE2 needs valid UTF-8, take the plain path
+        present = self._present(text)
+        return re.compile("|".join(re.escape(needle) for needle in present)) if present else None
 
     def find(self, text: str) -> list[RedactionHit]:
         """Every non-overlapping occurrence of a known form, left to right."""
-        present = self._present(text)
-        if not present:
+        pattern = self._pattern_for(text)
+        if pattern is None:
             return []
         hits = []
-        for match in self._pattern(present).finditer(text):
+        for match in pattern.finditer(text):
             secret, form = self._owners[match.group(0)]
             hits.append(RedactionHit(secret.key, secret.fingerprint, form, match.start(), match.end()))
         return hits
 
     def contains_secret(self, text: str) -> bool:
-        return bool(self._present(text))
+        return self._pattern_for(text) is not None
 
     def mask(self, text: str) -> str:
         """Replace every occurrence with ``[REDACTED:KEY]``.
@@ -154,11 +193,13 @@ class Redactor:
         that is a substring of ``[REDACTED:...]``). We check the result and, if that
         happened, mask with a character no form contains, which cannot recombine.
         """
-        present = self._present(text)
-        if not present:
+        pattern = self._pattern_for(text)
+        if pattern is None:
             return text
-        pattern = self._pattern(present)
-        masked = pattern.sub(lambda m: f"[REDACTED:{self._owners[m.group(0)][0].key}]", text)
-        if not self._present(masked):
+        masked = pattern.sub(self._informative_mask, text)
+        if self._pattern_for(masked) is None:
             return masked
-        return pattern.sub(lambda m: self._fallback_char * len(m.group(0)), text)
+        return pattern.sub(lambda match: self._fallback_char * len(match.group(0)), text)
+
+    def _informative_mask(self, match: LiteralMatch) -> str:
+        return f"[REDACTED:{self._owners[match.group(0)][0].key}]"

@@ -14,7 +14,7 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 
@@ -47,11 +47,21 @@ IGNORE_CODE_KEYS_DESC = (
 )
 BASELINE_DESC = "detect-secrets baseline holding audited findings. Default: .secrets.baseline."
 ALLOWLIST_DESC = "Finding fingerprints accepted after review, one per line, each with an optional '# why'."
+GITIGNORE_PATTERNS_DESC = (
+    "Ignore patterns git must apply to the project, one per line, checked with git's own rules. "
+    "Default: the guide's .env, .env.local, .env.*.local, *.pem, *.key, credentials.json, secrets.json."
+)
+ROTATION_FILE_DESC = (
+    "The committed rotation schedule (key names, intervals, last-rotated dates; no values). "
+    "Default: .secrets-rotation.toml."
+)
 
 DEFAULT_ENV_FILES = (".env", ".env.*")
 # Files matched by the env globs that are templates, not real values.
 TEMPLATE_SUFFIXES = (".example", ".sample", ".template", ".tmpl", ".tpl", ".dist", ".defaults")
 STRENGTH_RULE_NAMES = ("signing", "fernet", "nonempty", "none")
+# The guide's required .gitignore entries.
+DEFAULT_GITIGNORE_PATTERNS = (".env", ".env.local", ".env.*.local", "*.pem", "*.key", "credentials.json", "secrets.json")
 
 
 @dataclass(frozen=True)
@@ -85,7 +95,14 @@ class AuditSettings:
     ignore_code_keys: tuple[str, ...] = ()
     baseline_file: str = ".secrets.baseline"
     allowlist: tuple[str, ...] = ()
+    gitignore_patterns: tuple[str, ...] = DEFAULT_GITIGNORE_PATTERNS
+    rotation_file: str = ".secrets-rotation.toml"
     sources: Mapping[str, str] = field(default_factory=dict, compare=False)
+    accept_shallow: bool = False
+    history_processes: int = 0
+    leak_guard: bool = True
+    leak_action: str = "fail"
+    canary: bool = False
 
     def source_of(self, name: str) -> str:
         return self.sources.get(name, "default")
@@ -125,6 +142,13 @@ def parse_list(value: str | list[str]) -> tuple[str, ...]:
     return tuple(item.strip() for item in items if item.strip())
 
 
+def parse_globs(value: str | list[str]) -> tuple[str, ...]:
+    globs = parse_list(value)
+    if not globs:
+        raise ValueError("expected at least one file glob, got an empty value")
+    return globs
+
+
 def parse_strength_rules(value: str | list[str]) -> tuple[StrengthRule, ...]:
     rules = []
     for entry in parse_list(value):
@@ -150,6 +174,45 @@ def parse_allowlist(value: str | list[str]) -> tuple[str, ...]:
     return tuple(entries)
 
 
+ACCEPT_SHALLOW_DESC = (
+    "Accept a shallow clone for the git-history check (true/false): audit the commits present "
+    "and say how much history was not audited, instead of failing. Default: false."
+)
+HISTORY_PROCESSES_DESC = (
+    "Processes the git-history check may use for a large first scan; 0 picks one per core "
+    "(up to 4) when there is enough to scan, 1 scans in the pytest process. Default: 0."
+)
+
+
+def parse_processes(text: str) -> int:
+    try:
+        value = int(str(text).strip())
+    except ValueError:
+        raise ValueError(f"expected a whole number of processes (0 = automatic), got {text!r}") from None
+    if value < 0 or value > 64:
+        raise ValueError(f"expected 0 to 64 processes, got {value}")
+    return value
+
+
+LEAK_GUARD_DESC = (
+    "Watch the known secret values while the tests run and fail a test that leaks one into its "
+    "logs, output, warnings, failure or report (true/false). Default: true when the audit is on."
+)
+LEAK_ACTION_DESC = "What a leak does to its test: fail (the default) or warn (reported, the test keeps its outcome)."
+CANARY_DESC = (
+    "Plant a unique, well-formed canary value in the environment for each declared secret key "
+    "that has no value (CI), so the leak guard still proves no code path logs it. Default: false."
+)
+LEAK_ACTIONS = ("fail", "warn")
+
+
+def parse_leak_action(text: str) -> str:
+    action = str(text).strip().lower()
+    if action not in LEAK_ACTIONS:
+        raise ValueError(f"expected one of {', '.join(LEAK_ACTIONS)}, got {text!r}")
+    return action
+
+
 @dataclass(frozen=True)
 class SettingSpec:
     """How one setting is named in each source and how its text is parsed."""
@@ -157,7 +220,7 @@ class SettingSpec:
     name: str
     description: str
     parse: Callable[[Any], Any]
-    ini_type: str = "string"
+    ini_type: Literal["string", "linelist"] = "string"
     cli_flag: str | None = None
     cli_action: str | None = None
 
@@ -178,7 +241,7 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("audit", AUDIT_DESC, parse_bool, cli_flag="--secrets-audit", cli_action="store_true"),
     SettingSpec("root", ROOT_DESC, parse_relative_path, cli_flag="--secrets-root"),
     SettingSpec("example_file", EXAMPLE_FILE_DESC, parse_relative_path, cli_flag="--secrets-example-file"),
-    SettingSpec("env_files", ENV_FILES_DESC, parse_list, "linelist", cli_flag="--secrets-env-files"),
+    SettingSpec("env_files", ENV_FILES_DESC, parse_globs, "linelist", cli_flag="--secrets-env-files"),
     SettingSpec("use_environment", USE_ENVIRONMENT_DESC, parse_bool),
     SettingSpec("secret_keys", SECRET_KEYS_DESC, parse_list, "linelist"),
     SettingSpec("public_keys", PUBLIC_KEYS_DESC, parse_list, "linelist"),
@@ -187,6 +250,13 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("ignore_code_keys", IGNORE_CODE_KEYS_DESC, parse_list, "linelist"),
     SettingSpec("baseline", BASELINE_DESC, parse_relative_path),
     SettingSpec("allowlist", ALLOWLIST_DESC, parse_allowlist, "linelist"),
+    SettingSpec("gitignore_patterns", GITIGNORE_PATTERNS_DESC, parse_list, "linelist"),
+    SettingSpec("rotation_file", ROTATION_FILE_DESC, parse_relative_path),
+    SettingSpec("accept_shallow", ACCEPT_SHALLOW_DESC, parse_bool),
+    SettingSpec("history_processes", HISTORY_PROCESSES_DESC, parse_processes),
+    SettingSpec("leak_guard", LEAK_GUARD_DESC, parse_bool),
+    SettingSpec("leak_action", LEAK_ACTION_DESC, parse_leak_action, cli_flag="--secrets-leak-action"),
+    SettingSpec("canary", CANARY_DESC, parse_bool, cli_flag="--secrets-canary", cli_action="store_true"),
 )
 
 # Settings whose field name differs from the spec name.
@@ -214,7 +284,7 @@ def add_options(parser: pytest.Parser) -> None:
             group.addoption(spec.cli_flag, action=spec.cli_action, default=None, dest=spec.dest, help=spec.description)
         elif spec.cli_flag:
             group.addoption(spec.cli_flag, default=None, dest=spec.dest, type=_cli_type(spec), help=spec.description)
-        parser.addini(spec.ini_name, spec.description, type=spec.ini_type, default=None)  # type: ignore[call-overload]
+        parser.addini(spec.ini_name, spec.description, type=spec.ini_type, default=None)
 
 
 def _raw_value(config: pytest.Config, spec: SettingSpec, environ: Mapping[str, str]) -> tuple[Any, str] | None:

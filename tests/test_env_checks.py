@@ -209,7 +209,7 @@ class TestSecretStrength:
         ])
 
     def test_environment_values_are_checked_too(self, guide_project: SecretsProject, monkeypatch: pytest.MonkeyPatch) -> None:
-        monkeypatch.setenv("SECRET_KEY", "x" * 40)
+        monkeypatch.setenv("SECRET_KEY", "ab" * 20)
         result = run_check(guide_project, "secret-strength")
         result.stdout.fnmatch_lines(["  environment SECRET_KEY: has low entropy*"])
 

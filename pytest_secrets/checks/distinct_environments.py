@@ -8,6 +8,7 @@ from pytest_secrets import classify
 from pytest_secrets.context import AuditContext
 from pytest_secrets.environments import environment_of
 from pytest_secrets.findings import CheckCannotRun, Finding
+from pytest_secrets.inventory import secret_parts
 from pytest_secrets.values import fingerprint_of
 
 NAME = "distinct-environments"
@@ -34,13 +35,17 @@ class DistinctEnvironmentsCheck:
             for entry in parsed.entries:
                 if inventory.is_secret(entry.key) and not classify.is_placeholder(entry.value):
                     assert entry.value is not None
-                    places = seen.setdefault((entry.key, fingerprint_of(entry.value)), [])
-                    places.append((environment, path, entry.line))
+                    for label, part in secret_parts(entry.key, entry.value):
+                        places = seen.setdefault((label, fingerprint_of(part)), [])
+                        places.append((environment, path, entry.line))
         findings = []
+        reported: set[tuple[str, int]] = set()
         for (key, fingerprint), places in seen.items():
             first_env, first_path, first_line = places[0]
             for environment, path, line in places[1:]:
-                if environment != first_env:
+                # A shared URL is reported once, not again for its shared password.
+                if environment != first_env and (path, line) not in reported:
+                    reported.add((path, line))
                     message = (f"same value in {first_path}:{first_line} ({first_env}) "
                                f"and here ({environment})")
                     findings.append(Finding(NAME, message, FIX, path=path, line=line, key=key, fingerprint=fingerprint))

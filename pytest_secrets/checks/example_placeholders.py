@@ -61,10 +61,10 @@ class ExamplePlaceholdersCheck:
         entries_by_line = {entry.line: entry for entry in example.entries}
         text = example.path.read_text(encoding="utf-8") if example.readable else ""
         for hit in scan_text(path, text):
-            entry = entries_by_line.get(hit.line)
+            hit_entry = entries_by_line.get(hit.line)
             # Our placeholder judgement overrides a detector: `password` in a URL is a stand-in.
-            if hit.line in findings or (entry is not None and classify.is_placeholder(entry.value)):
+            if hit.line in findings or (hit_entry is not None and classify.is_placeholder(hit_entry.value)):
                 continue
-            findings[hit.line] = Finding(NAME, f"detect-secrets sees a {hit.type} here", FIX, path=path,
-                                             line=hit.line, key=entry.key if entry else None, fingerprint=hit.fingerprint)
+            findings[hit.line] = Finding(NAME, f"detect-secrets sees a {hit.type} here", FIX, path=path, line=hit.line,
+                                         key=hit_entry.key if hit_entry else None, fingerprint=hit.fingerprint)
         return [findings[line] for line in sorted(findings)]

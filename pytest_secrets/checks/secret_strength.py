@@ -26,8 +26,8 @@ class SecretStrengthCheck:
             path = inventory.relative(parsed.path)
             for key, value in parsed.values().items():
                 if inventory.is_secret(key):
-                    line = max(e.line for e in parsed.entries if e.key == key)
-                    candidates.append((key, value, path, line))
+                    last_line = max(e.line for e in parsed.entries if e.key == key)
+                    candidates.append((key, value, path, last_line))
         for key, secret in inventory.environment.items():
             if inventory.is_secret(key):
                 candidates.append((key, secret.reveal(), ENVIRONMENT_SOURCE, None))

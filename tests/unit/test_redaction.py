@@ -6,6 +6,7 @@ import base64
 import binascii
 import urllib.parse
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -36,30 +37,37 @@ def direct_encodings(value: str) -> list[str]:
     ]
 
 
+# Both search paths: the RE2 automaton and the pure-Python window filter.
+engines = pytest.mark.parametrize("use_re2", [True, False], ids=["re2", "python"])
+
+
+@engines
 @settings(max_examples=300, deadline=None)
 @given(value=values, before=texts, after=texts, which=st.integers(min_value=0, max_value=8))
-def test_masked_text_contains_no_form(value: str, before: str, after: str, which: int) -> None:
-    redactor = Redactor([SecretValue("API_KEY", value, "test")])
+def test_masked_text_contains_no_form(use_re2: bool, value: str, before: str, after: str, which: int) -> None:
+    redactor = Redactor([SecretValue("API_KEY", value, "test")], use_re2=use_re2)
     text = before + direct_encodings(value)[which] + after
     masked = redactor.mask(text)
     for form in all_forms(value) + direct_encodings(value):
         assert form not in masked
 
 
+@engines
 @settings(max_examples=200, deadline=None)
 @given(value=values, text=texts)
-def test_mask_of_arbitrary_text_leaves_no_form(value: str, text: str) -> None:
-    redactor = Redactor([SecretValue("K", value, "test")])
+def test_mask_of_arbitrary_text_leaves_no_form(use_re2: bool, value: str, text: str) -> None:
+    redactor = Redactor([SecretValue("K", value, "test")], use_re2=use_re2)
     masked = redactor.mask(text + value + text)
     assert not any(form in masked for form in all_forms(value))
 
 
+@engines
 @settings(max_examples=200, deadline=None)
 @given(user=st.text(alphabet="abcdefgh", min_size=0, max_size=5), value=values)
-def test_value_inside_a_larger_base64_blob_is_found(user: str, value: str) -> None:
+def test_value_inside_a_larger_base64_blob_is_found(use_re2: bool, user: str, value: str) -> None:
     # Basic auth: base64("user:password") encodes the password at any offset modulo 3.
     header = base64.b64encode(f"{user}:{value}".encode("utf-8", "surrogateescape")).decode()
-    redactor = Redactor([SecretValue("DB_PASSWORD", value, "test")])
+    redactor = Redactor([SecretValue("DB_PASSWORD", value, "test")], use_re2=use_re2)
     if len(value.encode("utf-8", "surrogateescape")) >= 9:  # long enough for an aligned core
         assert redactor.find(header), "an aligned base64 core should match"
         assert redactor.mask(header) != header
@@ -93,3 +101,10 @@ def test_many_values_clean_text_is_returned_unchanged() -> None:
     redactor = Redactor(secrets_)
     text = "nothing to see here\n" * 1000
     assert redactor.mask(text) is text
+
+
+@engines
+def test_text_with_lone_surrogates_is_still_masked(use_re2: bool) -> None:
+    value = "tok-" + "W" * 20
+    redactor = Redactor([SecretValue("TOKEN", value, "test")], use_re2=use_re2)
+    assert redactor.mask("\udcff " + value) == "\udcff [REDACTED:TOKEN]"
