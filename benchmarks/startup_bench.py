@@ -35,6 +35,28 @@ def median_seconds(folder: Path, extra: list[str], runs: int) -> float:
     return statistics.median(timings)
 
 
+def plugin_import_microseconds() -> int:
+    """Cumulative import time of the entry-point module, from ``python -X importtime``."""
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", "import pytest; import pytest_secrets.plugin"],
+        check=True, capture_output=True, text=True,
+    )
+    for line in result.stderr.splitlines():
+        if line.rstrip().endswith("| pytest_secrets.plugin"):
+            return int(line.split("|")[1])
+    raise RuntimeError("pytest_secrets.plugin not in the import-time report")
+
+
+def heavy_modules_loaded() -> list[str]:
+    """Heavy dependencies imported by the entry point alone (should be none)."""
+    code = (
+        "import sys, pytest, pytest_secrets.plugin; "
+        "print(' '.join(m for m in ('detect_secrets', 'git', 'dotenv', 're2', 'yaml') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    return result.stdout.split()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=15)
@@ -50,6 +72,9 @@ def main() -> None:
     print(f"  plugin not loaded (-p no:secrets): {without * 1000:7.1f} ms")
     print(f"  plugin installed, audit off:       {installed * 1000:7.1f} ms  ({(installed - without) * 1000:+.1f} ms)")
     print(f"  audit on (collect only):           {enabled * 1000:7.1f} ms  ({(enabled - without) * 1000:+.1f} ms)")
+    imports = sorted(plugin_import_microseconds() for _ in range(5))[2]
+    print(f"import of the entry point (median of 5, -X importtime): {imports / 1000:.2f} ms")
+    print(f"heavy modules imported by the entry point: {heavy_modules_loaded() or 'none'}")
 
 
 if __name__ == "__main__":

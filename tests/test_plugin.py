@@ -145,6 +145,23 @@ def test_environment_variable_overrides_ini(project: SecretsProject, monkeypatch
     project.run("-k", "env-parity").assert_outcomes(passed=1, deselected=len(CHECKS))
 
 
+def test_command_line_overrides_environment(project: SecretsProject, monkeypatch: pytest.MonkeyPatch) -> None:
+    clean_project(project)
+    monkeypatch.setenv("PYTEST_SECRETS_EXAMPLE_FILE", "missing.example")
+    result = project.run("-k", "env-parity", "--secrets-example-file", ".env.example")
+    result.assert_outcomes(passed=1, deselected=len(CHECKS))
+
+
+def test_root_option_audits_a_subfolder(project: SecretsProject) -> None:
+    project.write("service/.env.example", "API_TOKEN=your-token-here\n")
+    project.write("service/.env", "API_TOKEN=changeme\n")
+    result = project.run("--secrets-root", "service", "-k", "secret-strength")
+    result.stdout.fnmatch_lines([
+        "secrets-audit: */service (from --secrets-root); keys declared in .env.example; values from .env and the environment",
+        "  .env:1 API_TOKEN: is a well-known insecure default*",
+    ])
+
+
 def test_a_bug_in_a_check_keeps_its_traceback(project: SecretsProject) -> None:
     clean_project(project)
     project.write(".env.example", b"\xff\xfe not utf-8\n")
