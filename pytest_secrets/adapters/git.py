@@ -1,0 +1,330 @@
+"""git, through its own plumbing commands (no GitPython): listing refs, blobs and commits, and
+reading blob contents through one streaming ``git cat-file --batch`` process.
+
+Every function takes the repository's top-level folder. Errors become :class:`GitError`
+with a sentence a user can act on; no message includes file contents.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import shutil
+import subprocess
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+NULL_SHA = "0" * 40
+
+
+class GitError(Exception):
+    """git failed or the repository cannot be read; the message says what to do."""
+
+
+class GitMissing(GitError):
+    """The git executable is not installed or not on PATH."""
+
+
+def git_executable() -> str:
+    found = shutil.which("git")
+    if found is None:
+        raise GitMissing("git is not installed (or not on PATH)")
+    return found
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["GIT_OPTIONAL_LOCKS"] = "0"  # never take the index lock for a read-only audit
+    env.setdefault("LC_ALL", "C")
+    env.pop("GIT_DIR", None)
+    env.pop("GIT_WORK_TREE", None)
+    return env
+
+
+def run(root: Path, *args: str, check: bool = True, stdin: bytes | None = None) -> bytes:
+    """Run ``git -C root args`` and return stdout; raise :class:`GitError` on failure."""
+    command = [git_executable(), "-C", str(root), "-c", "core.quotepath=off", *args]
+    try:
+        result = subprocess.run(command, input=stdin, capture_output=True, env=_env(), check=False)
+    except OSError as error:
+        raise GitMissing(f"git could not be started: {error.strerror}") from None
+    if check and result.returncode != 0:
+        message = result.stderr.decode("utf-8", "replace").strip().splitlines()
+        detail = message[-1] if message else f"exit status {result.returncode}"
+        raise GitError(f"git {args[0]} failed: {detail}")
+    return result.stdout
+
+
+def toplevel(path: Path) -> Path | None:
+    """The work tree's top folder containing ``path``, or None if it is not in a repository."""
+    command = [git_executable(), "-C", str(path), "rev-parse", "--show-toplevel"]
+    try:
+        result = subprocess.run(command, capture_output=True, env=_env(), check=False)
+    except OSError as error:
+        raise GitMissing(f"git could not be started: {error.strerror}") from None
+    if result.returncode != 0:
+        return None
+    text = result.stdout.decode("utf-8", "surrogateescape").strip()
+    return Path(text) if text else None
+
+
+def git_dir(root: Path) -> Path:
+    text = run(root, "rev-parse", "--absolute-git-dir").decode("utf-8", "surrogateescape").strip()
+    return Path(text)
+
+
+@dataclass(frozen=True)
+class Ref:
+    name: str
+    sha: str
+
+
+def refs(root: Path) -> list[Ref]:
+    """Every ref (branches, remote branches, tags, stash, notes...) with the object it names."""
+    out = run(root, "for-each-ref", "--format=%(objectname) %(refname)")
+    result = []
+    for line in out.decode("utf-8", "surrogateescape").splitlines():
+        sha, _, name = line.partition(" ")
+        if sha:
+            result.append(Ref(name, sha))
+    return result
+
+
+def head(root: Path) -> tuple[str | None, str | None]:
+    """(sha of HEAD or None when there is no commit, branch name or None when detached)."""
+    sha_out = run(root, "rev-parse", "--verify", "-q", "HEAD^{commit}", check=False).decode().strip()
+    branch = run(root, "symbolic-ref", "-q", "--short", "HEAD", check=False).decode("utf-8", "replace").strip()
+    return (sha_out or None), (branch or None)
+
+
+def stash_commits(root: Path) -> list[str]:
+    """Every stash entry (``refs/stash`` names only the newest; the others live in its reflog)."""
+    out = run(root, "reflog", "show", "--format=%H", "refs/stash", "--", check=False)
+    return [line for line in out.decode().split() if len(line) == 40]
+
+
+def is_shallow(root: Path) -> bool:
+    return run(root, "rev-parse", "--is-shallow-repository").decode().strip() == "true"
+
+
+def shallow_boundary(root: Path) -> list[str]:
+    path = git_dir(root) / "shallow"
+    try:
+        return [line.strip() for line in path.read_text().splitlines() if line.strip()]
+    except OSError:
+        return []
+
+
+def count_commits(root: Path, tips: Iterable[str]) -> int:
+    tip_list = sorted(set(tips))
+    if not tip_list:
+        return 0
+    out = run(root, "rev-list", "--count", "--stdin", stdin="\n".join(tip_list).encode() + b"\n")
+    return int(out.decode().strip() or 0)
+
+
+def unquote_path(text: str) -> str:
+    """Undo git's C-style quoting of unusual path names."""
+    if len(text) >= 2 and text[0] == '"' and text[-1] == '"':
+        raw = codecs.escape_decode(text[1:-1].encode("utf-8", "surrogateescape"))[0]
+        assert isinstance(raw, bytes)
+        return raw.decode("utf-8", "surrogateescape")
+    return text
+
+
+def reachable_blobs(root: Path, tips: Iterable[str]) -> dict[str, str]:
+    """Every blob reachable from ``tips``, each with the first path git names it by."""
+    tip_list = sorted(set(tips))
+    if not tip_list:
+        return {}
+    stdin = "\n".join(tip_list).encode() + b"\n"
+    try:
+        out = run(root, "rev-list", "--objects", "--filter=object:type=blob", "--stdin", stdin=stdin)
+        filtered = True
+    except GitError:
+        out = run(root, "rev-list", "--objects", "--stdin", stdin=stdin)
+        filtered = False
+    candidates: dict[str, str] = {}
+    for line in out.decode("utf-8", "surrogateescape").split("\n"):
+        if len(line) > 41 and line[40] == " ":
+            candidates[line[:40]] = line[41:]
+    if filtered:
+        return candidates
+    # Without the filter, trees have paths too: keep the blobs.
+    types = object_types(root, candidates)
+    return {sha: path for sha, path in candidates.items() if types.get(sha) == "blob"}
+
+
+def object_types(root: Path, shas: Iterable[str]) -> dict[str, str]:
+    stdin = "\n".join(shas).encode() + b"\n"
+    out = run(root, "cat-file", "--batch-check=%(objectname) %(objecttype)", stdin=stdin)
+    result = {}
+    for line in out.decode().splitlines():
+        parts = line.split()
+        if len(parts) == 2:
+            result[parts[0]] = parts[1]
+    return result
+
+
+def blob_sizes_in_pack_order(root: Path) -> list[tuple[str, int]]:
+    """(sha, size) of every blob in the object store, in the order it is stored (fast to read)."""
+    out = run(
+        root,
+        "cat-file",
+        "--batch-all-objects",
+        "--unordered",
+        "--batch-check=%(objectname) %(objecttype) %(objectsize)",
+    )
+    result = []
+    for line in out.decode().split("\n"):
+        if line[41:45] == "blob":
+            result.append((line[:40], int(line[46:])))
+    return result
+
+
+def tracked_files(root: Path) -> list[tuple[str, str, str]]:
+    """(mode, blob sha, path) of every file in the index, submodules included (mode 160000)."""
+    out = run(root, "ls-files", "-s", "-z")
+    result = []
+    for entry in out.split(b"\0"):
+        if not entry:
+            continue
+        meta, _, path = entry.partition(b"\t")
+        mode, sha, _stage = meta.decode().split()
+        result.append((mode, sha, path.decode("utf-8", "surrogateescape")))
+    return result
+
+
+def git_blob_id(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+@dataclass(frozen=True)
+class Introduction:
+    """Where a blob first appeared: the oldest commit whose change adds it, and the path."""
+
+    commit: str
+    timestamp: int
+    date: str
+    author: str
+    path: str
+
+
+def introductions(root: Path, tips: Iterable[str], blobs: set[str]) -> dict[str, Introduction]:
+    """For each blob in ``blobs``, the oldest commit (any ref) that adds or changes a file to it."""
+    tip_list = sorted(set(tips))
+    if not blobs or not tip_list:
+        return {}
+    fmt = "--format=%x01%H%x00%ct%x00%ad%x00%aN"
+    args = ["log", "--stdin", "--raw", "--no-abbrev", "--no-renames", "--date=short", fmt]
+    stdin = "\n".join(tip_list).encode() + b"\n"
+    try:
+        out = run(root, *args, "--diff-merges=first-parent", stdin=stdin)
+    except GitError:
+        out = run(root, *args, "-m", stdin=stdin)
+    found: dict[str, Introduction] = {}
+    current: tuple[str, int, str, str] | None = None
+    for line in out.decode("utf-8", "surrogateescape").split("\n"):
+        if line.startswith("\x01"):
+            sha, timestamp, date, author = line[1:].split("\x00", 3)
+            current = (sha, int(timestamp), date, author)
+        elif line.startswith(":") and current is not None:
+            meta, _, path = line.partition("\t")
+            fields = meta.split()
+            if len(fields) < 5:
+                continue
+            new_sha = fields[3]
+            if new_sha in blobs:
+                previous = found.get(new_sha)
+                if previous is None or current[1] <= previous.timestamp:
+                    found[new_sha] = Introduction(current[0], current[1], current[2], current[3], unquote_path(path))
+    return found
+
+
+class BlobReader:
+    """One ``git cat-file --batch`` process; :meth:`stream` yields contents in the order asked.
+
+    A writer thread feeds the ids so neither pipe fills up; memory holds one blob at a time.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> BlobReader:
+        command = [git_executable(), "-C", str(self.root), "cat-file", "--batch"]
+        try:
+            self._process = subprocess.Popen(
+                command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env()
+            )
+        except OSError as error:
+            raise GitMissing(f"git could not be started: {error.strerror}") from None
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        process, self._process = self._process, None
+        if process is None:
+            return
+        for pipe in (process.stdin, process.stdout, process.stderr):
+            try:
+                if pipe is not None:
+                    pipe.close()
+            except OSError:
+                pass
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+    def stream(self, shas: list[str]) -> Iterator[tuple[str, bytes | None]]:
+        """(sha, content) per id; content None for an object git reports missing."""
+        process = self._process
+        assert process is not None and process.stdin is not None and process.stdout is not None
+        stdin, stdout = process.stdin, process.stdout
+
+        def feed() -> None:
+            try:
+                for start in range(0, len(shas), 512):
+                    stdin.write(("\n".join(shas[start : start + 512]) + "\n").encode())
+                stdin.flush()
+            except (BrokenPipeError, OSError, ValueError):
+                pass
+
+        writer = threading.Thread(target=feed, name="pytest-secrets-cat-file", daemon=True)
+        writer.start()
+        try:
+            for sha in shas:
+                header = stdout.readline()
+                if not header:
+                    raise GitError(self._failure(sha))
+                parts = header.split()
+                if len(parts) == 2 and parts[1] == b"missing":
+                    yield sha, None
+                    continue
+                if len(parts) != 3:
+                    raise GitError(self._failure(sha))
+                size = int(parts[2])
+                data = stdout.read(size)
+                stdout.read(1)  # the newline after each object
+                if len(data) != size:
+                    raise GitError(self._failure(sha))
+                yield sha, data
+        finally:
+            writer.join(timeout=0.1)
+
+    def _failure(self, sha: str) -> str:
+        process = self._process
+        detail = ""
+        if process is not None and process.stderr is not None:
+            try:
+                process.wait(timeout=5)
+                detail = process.stderr.read().decode("utf-8", "replace").strip().splitlines()[-1:][0]
+            except (subprocess.TimeoutExpired, IndexError, OSError, ValueError):
+                detail = ""
+        suffix = f" ({detail})" if detail else ""
+        return f"git could not read object {sha[:12]}: the repository may be corrupt{suffix}; run 'git fsck'"

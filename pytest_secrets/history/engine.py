@@ -1,0 +1,587 @@
+"""The history scan: every blob reachable from every ref, each scanned once, cached.
+
+How a cold scan runs:
+
+1. List the refs (branches, remote branches, tags, ``refs/stash`` and every older stash from
+   its reflog, notes) and HEAD, detached or not. ``git rev-list --objects`` names every
+   reachable blob once, with a path (detect-secrets' file-name rules and transformers need
+   one).
+2. Blobs already in the cache (same detect-secrets version and settings) are not read again.
+   The others are read from one ``git cat-file --batch`` process, in the order git stores
+   them (pack order), one at a time: memory stays bounded whatever the history's size.
+3. Per blob, in this process: the known values (every encoded form) are searched in the raw
+   bytes; detect-secrets' file-name filters, decoding and the pre-filter decide whether the
+   blob needs the detectors at all. Blobs that do go to worker processes (both cores, for
+   large histories) in chunks, with a bounded number in flight (backpressure).
+4. Only blobs with findings are mapped to the commit that introduced them (one ``git log
+   --raw`` pass), and that mapping is cached too.
+
+The result (:class:`HistoryScan`) holds fingerprints, hashes, paths and commit ids only, and
+a cache payload of the same (never a value).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import sys
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pytest_secrets.adapters import git
+from pytest_secrets.adapters.detect_secrets import DetectorConfig, Scanner
+from pytest_secrets.history.known_values import KnownValueMatcher
+from pytest_secrets.values import SecretValue
+
+CACHE_VERSION = 2
+# Blobs larger than this are not read (generated data, media, archives); they are counted.
+MAX_BLOB_BYTES = 8 * 1024 * 1024
+# Below this much uncached content, a single process is faster than starting workers.
+PARALLEL_MIN_BYTES = 16 * 1024 * 1024
+CHUNK_BYTES = 2 * 1024 * 1024
+CHUNK_BLOBS = 400
+
+ProgressCallback = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class BlobFinding:
+    """One finding in one blob: a detector hit or a known value (kind ``known``)."""
+
+    blob: str
+    kind: str  # "detector" or "known"
+    type: str  # detector type, or the key name of a known value
+    line: int
+    fingerprint: str
+    secret_hash: str | None = None  # detect-secrets' SHA-1 (detector findings only)
+    form: str | None = None  # encoded form (known values only)
+
+
+@dataclass(frozen=True)
+class FindingGroup:
+    """One distinct secret (kind, type, fingerprint) and where it first appeared.
+
+    ``blob``/``path``/``line`` and the commit fields describe the earliest occurrence; ``blobs``
+    counts the file versions holding it; ``forms`` lists the encodings seen (known values).
+    """
+
+    kind: str
+    type: str
+    fingerprint: str
+    secret_hash: str | None
+    blob: str
+    path: str | None
+    line: int
+    blobs: int
+    forms: tuple[str, ...]
+    commit: str | None
+    timestamp: int | None
+    date: str | None
+    author: str | None
+
+
+@dataclass
+class HistoryScan:
+    """What the scan saw and found. No secret values anywhere in it."""
+
+    root: Path
+    commits: int = 0
+    refs: int = 0
+    head: str | None = None
+    branch: str | None = None
+    blobs_total: int = 0
+    blobs_scanned: int = 0
+    blobs_cached: int = 0
+    bytes_scanned: int = 0
+    skipped_huge: int = 0
+    not_text: int = 0  # binary or not UTF-8: detect-secrets skips them (known values still searched)
+    excluded: int = 0  # skipped by detect-secrets' file-name filters (non-text extensions, lock files...)
+    missing: int = 0
+    shallow: bool = False
+    shallow_boundary: int = 0
+    submodules: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    processes: int = 1
+    findings: list[BlobFinding] = field(default_factory=list)  # per blob (empty on a warm run)
+    groups: list[FindingGroup] = field(default_factory=list)  # per distinct secret
+    paths: dict[str, str] = field(default_factory=dict)  # blob -> path used to scan it
+    introductions: dict[str, git.Introduction] = field(default_factory=dict)
+    # What to write back: {key suffix: JSON}; "" is the small summary a warm run reads,
+    # "-blobs" the per-blob detail an incremental run needs. Empty when nothing changed.
+    cache_payloads: dict[str, dict[str, Any]] = field(default_factory=dict)
+    warm: bool = False
+
+    def summary(self) -> str:
+        parts = [
+            f"{self.commits} commits",
+            f"{self.refs} refs",
+            f"{self.blobs_total} blobs",
+            f"{self.blobs_scanned} scanned",
+            f"{self.blobs_cached} from cache",
+        ]
+        if self.skipped_huge:
+            parts.append(f"{self.skipped_huge} over {MAX_BLOB_BYTES // (1024 * 1024)} MB skipped")
+        if self.not_text:
+            parts.append(f"{self.not_text} binary/non-UTF-8 (detectors skip them; known values searched)")
+        if self.excluded:
+            parts.append(f"{self.excluded} excluded by detect-secrets' file-name filters")
+        if self.shallow:
+            parts.append("shallow clone")
+        return ", ".join(parts) + f" in {self.seconds:.2f}s"
+
+
+def cache_key(root: Path, config: DetectorConfig) -> str:
+    repo = hashlib.sha256(str(root.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:12]
+    return f"history/{repo}/{config.key}"
+
+
+def _tips(root: Path) -> tuple[list[git.Ref], list[str], str | None, str | None]:
+    refs = git.refs(root)
+    head, branch = git.head(root)
+    tips = {ref.sha for ref in refs}
+    tips.update(git.stash_commits(root))
+    if head:
+        tips.add(head)
+    return refs, sorted(tips), head, branch
+
+
+def _state_id(refs: Sequence[git.Ref], tips: Sequence[str], shallow: bool) -> str:
+    text = "\n".join(f"{ref.sha} {ref.name}" for ref in refs) + "\n" + "\n".join(tips) + f"\n{shallow}"
+    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def _start_method() -> str | None:
+    methods = multiprocessing.get_all_start_methods()
+    if sys.platform.startswith("linux") and "fork" in methods and threading.active_count() == 1:
+        return "fork"
+    if "forkserver" in methods:
+        return "forkserver"
+    return "spawn" if "spawn" in methods else None
+
+
+def scan_history(
+    root: Path,
+    config: DetectorConfig,
+    known: Sequence[SecretValue] = (),
+    cache: dict[str, Any] | None = None,
+    processes: int = 0,
+    progress: ProgressCallback | None = None,
+    use_cache: bool = True,
+    load_blob_cache: Callable[[], dict[str, Any] | None] | None = None,
+) -> HistoryScan:
+    """Scan every blob reachable from any ref of the repository at ``root`` (its top folder).
+
+    ``cache`` is the summary a previous scan left (``cache_payloads[""]``) and
+    ``load_blob_cache`` returns its per-blob detail (``cache_payloads["-blobs"]``); the detail
+    is read only when the refs changed. ``processes`` 0 means one per core for large histories.
+    """
+    started = time.perf_counter()
+    result = HistoryScan(root=root)
+    matcher = KnownValueMatcher(known)
+    refs, tips, result.head, result.branch = _tips(root)
+    result.refs = len(refs)
+    result.shallow = git.is_shallow(root)
+    if result.shallow:
+        result.shallow_boundary = len(git.shallow_boundary(root))
+    state = _state_id(refs, tips, result.shallow)
+    summary = cache if (use_cache and _cache_usable(cache, config)) else None
+    if summary is not None and summary.get("state") == state and summary.get("values_key") == matcher.values_key:
+        try:
+            _from_summary(result, summary)
+        except (TypeError, ValueError, KeyError, AttributeError):
+            result = HistoryScan(
+                root=root,
+                refs=result.refs,
+                head=result.head,
+                branch=result.branch,
+                shallow=result.shallow,
+                shallow_boundary=result.shallow_boundary,
+            )
+            summary = None  # a damaged or foreign cache entry: scan as if there were none
+        else:
+            result.warm = True
+            result.seconds = time.perf_counter() - started
+            return result
+    cache = None
+    if use_cache and summary is not None and load_blob_cache is not None:
+        detail = load_blob_cache()
+        cache = detail if detail is not None and _cache_usable(detail, config) and _detail_is_sound(detail) else None
+
+    result.commits = git.count_commits(root, tips)
+    blobs = git.reachable_blobs(root, tips)
+    stored = git.blob_sizes_in_pack_order(root)
+    stored_ids = {sha for sha, _ in stored}
+    unlisted = [sha for sha in blobs if sha not in stored_ids]
+    if unlisted:
+        # rev-list also names annotated tags; keep only real blobs (and missing objects).
+        types = git.object_types(root, unlisted)
+        for sha in unlisted:
+            if types.get(sha, "missing") not in ("blob", "missing"):
+                del blobs[sha]
+    result.blobs_total = len(blobs)
+    result.submodules = _submodules(root)
+
+    cached_detector: dict[str, list[list[Any]]] = {}
+    cached_known: dict[str, list[list[Any]]] = {}
+    scanned_before: set[str] = set()
+    known_valid = False
+    if cache is not None:
+        scanned_before = _unpack_ids(cache.get("scanned", ""))
+        cached_detector = cache.get("detector", {})
+        known_valid = cache.get("values_key") == matcher.values_key
+        cached_known = cache.get("known", {}) if known_valid else {}
+        result.skipped_huge = 0
+
+    # Blobs the detectors must see; and, if the known values changed, blobs to re-read for them.
+    need_detector = {sha for sha in blobs if sha not in scanned_before}
+    need_known = set(need_detector) if known_valid or not matcher else set(blobs)
+    if not matcher:
+        need_known = set()
+    to_read = need_detector | need_known
+
+    detector_hits: dict[str, list[list[Any]]] = {sha: hits for sha, hits in cached_detector.items() if sha in blobs}
+    known_hits: dict[str, list[list[Any]]] = {}
+    if known_valid:
+        known_hits = {sha: hits for sha, hits in cached_known.items() if sha in blobs}
+    huge: set[str] = set(_unpack_ids(cache.get("huge", ""))) & set(blobs) if cache else set()
+    not_text: set[str] = set(_unpack_ids(cache.get("not_text", ""))) & set(blobs) if cache else set()
+    excluded: set[str] = set(_unpack_ids(cache.get("excluded", ""))) & set(blobs) if cache else set()
+
+    order = [(sha, size) for sha, size in stored if sha in to_read]
+    listed = {sha for sha, _ in order}
+    missing = [sha for sha in to_read if sha not in listed]  # not in the object store
+    result.missing = len(missing)
+    readable = []
+    for sha, size in order:
+        if size > MAX_BLOB_BYTES:
+            huge.add(sha)
+        else:
+            readable.append((sha, size))
+    total_bytes = sum(size for sha, size in readable if sha in need_detector)
+    workers = _worker_count(processes, total_bytes)
+    result.processes = workers
+
+    if workers > 1:
+        pool_result = _scan_in_workers(
+            root, config, workers, readable, blobs, need_detector, need_known, matcher, progress
+        )
+        if pool_result is not None:
+            detector_hits.update(pool_result["detector"])
+            known_hits.update(pool_result["known"])
+            not_text.update(pool_result["binary"])
+            excluded.update(pool_result["excluded"])
+            result.missing += len(pool_result["missing"])
+            result.blobs_scanned = sum(1 for sha, _ in readable if sha in need_detector) - len(
+                [sha for sha in pool_result["missing"] if sha in need_detector]
+            )
+            result.bytes_scanned = pool_result["bytes"]
+        else:
+            workers = result.processes = 1
+    if workers <= 1:
+        with Scanner(config) as scanner, git.BlobReader(root) as reader:
+            done = 0
+            total = len(readable)
+            for sha, data in reader.stream([sha for sha, _ in readable]):
+                done += 1
+                if progress is not None and (done % 500 == 0 or done == total):
+                    progress(done, total)
+                if data is None:
+                    result.missing += 1
+                    continue
+                path = blobs[sha]
+                if sha in need_known and matcher:
+                    found = matcher.find(data)
+                    if found:
+                        known_hits[sha] = [[h.key, h.line, h.fingerprint, h.form] for h in found]
+                if sha not in need_detector:
+                    continue
+                result.blobs_scanned += 1
+                result.bytes_scanned += len(data)
+                status, text, strict_hit = scanner.precheck(path, data)
+                if status == "binary":
+                    not_text.add(sha)
+                elif status == "excluded":
+                    excluded.add(sha)
+                if status != "scan" or text is None:
+                    continue
+                hits = scanner.scan_gated(path, text, strict_hit)
+                if hits:
+                    detector_hits[sha] = [[h.type, h.line, h.secret_hash, h.fingerprint] for h in hits]
+
+    result.blobs_cached = result.blobs_total - len(need_detector)
+    result.skipped_huge = len(huge)
+    result.not_text = len(not_text)
+    result.excluded = len(excluded)
+    finding_blobs = set(detector_hits) | set(known_hits)
+    old_intro = {sha: git.Introduction(*entry) for sha, entry in (cache or {}).get("introductions", {}).items()}
+    intro = {sha: old_intro[sha] for sha in finding_blobs if sha in old_intro}
+    unknown = finding_blobs - set(intro)
+    if unknown:
+        intro.update(git.introductions(root, tips, unknown))
+    result.introductions = intro
+    result.paths = {sha: blobs[sha] for sha in finding_blobs if sha in blobs}
+    result.findings = _findings(detector_hits, known_hits)
+    scanned_now = (scanned_before & set(blobs)) | {sha for sha, _ in readable if sha in need_detector} | huge
+    result.groups = _group(result.findings, intro, result.paths)
+    result.cache_payloads = {
+        "": {
+            "version": CACHE_VERSION,
+            "config": config.key,
+            "state": state,
+            "values_key": matcher.values_key,
+            "commits": result.commits,
+            "blobs_total": result.blobs_total,
+            "huge": result.skipped_huge,
+            "not_text": result.not_text,
+            "excluded": result.excluded,
+            "missing": result.missing,
+            "submodules": result.submodules,
+            "groups": [list(_group_tuple(group)) for group in result.groups],
+        },
+        "-blobs": {
+            "version": CACHE_VERSION,
+            "config": config.key,
+            "values_key": matcher.values_key,
+            "scanned": _pack_ids(scanned_now),
+            "huge": _pack_ids(huge),
+            "not_text": _pack_ids(not_text),
+            "excluded": _pack_ids(excluded),
+            "detector": detector_hits,
+            "known": known_hits,
+            "introductions": {sha: list(_intro_tuple(i)) for sha, i in intro.items()},
+        },
+    }
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _intro_tuple(intro: git.Introduction) -> tuple[str, int, str, str, str]:
+    return (intro.commit, intro.timestamp, intro.date, intro.author, intro.path)
+
+
+def _cache_usable(cache: dict[str, Any] | None, config: DetectorConfig) -> bool:
+    return isinstance(cache, dict) and cache.get("version") == CACHE_VERSION and cache.get("config") == config.key
+
+
+def _detail_is_sound(detail: dict[str, Any]) -> bool:
+    """The per-blob cache has the shapes this version writes (else it is ignored, not trusted)."""
+    packed = ("scanned", "huge", "not_text", "excluded")
+    mappings = ("detector", "known", "introductions")
+    return all(
+        isinstance(detail.get(name, ""), str) and len(detail.get(name, "")) % 40 == 0 for name in packed
+    ) and all(isinstance(detail.get(name, {}), dict) for name in mappings)
+
+
+def _from_summary(result: HistoryScan, summary: dict[str, Any]) -> None:
+    result.commits = int(summary.get("commits", 0))
+    result.blobs_total = int(summary.get("blobs_total", 0))
+    result.blobs_cached = result.blobs_total
+    result.skipped_huge = int(summary.get("huge", 0))
+    result.not_text = int(summary.get("not_text", 0))
+    result.excluded = int(summary.get("excluded", 0))
+    result.missing = int(summary.get("missing", 0))
+    result.submodules = list(summary.get("submodules", []))
+    result.groups = [_group_from_list(entry) for entry in summary.get("groups", [])]
+
+
+def _group_from_list(entry: list[Any]) -> FindingGroup:
+    kind, kind_name, fingerprint, secret_hash, blob, path, line, blobs, forms, commit, timestamp, date, author = entry
+    return FindingGroup(
+        kind,
+        kind_name,
+        fingerprint,
+        secret_hash,
+        blob,
+        path,
+        line,
+        blobs,
+        tuple(forms),
+        commit,
+        timestamp,
+        date,
+        author,
+    )
+
+
+def _group_tuple(group: FindingGroup) -> tuple[Any, ...]:
+    return (
+        group.kind,
+        group.type,
+        group.fingerprint,
+        group.secret_hash,
+        group.blob,
+        group.path,
+        group.line,
+        group.blobs,
+        group.forms,
+        group.commit,
+        group.timestamp,
+        group.date,
+        group.author,
+    )
+
+
+def _group(
+    findings: list[BlobFinding], intro: dict[str, git.Introduction], paths: dict[str, str]
+) -> list[FindingGroup]:
+    """One group per distinct (kind, type, fingerprint): its earliest occurrence and spread."""
+    members: dict[tuple[str, str, str], list[BlobFinding]] = {}
+    for finding in findings:
+        members.setdefault((finding.kind, finding.type, finding.fingerprint), []).append(finding)
+
+    def order(finding: BlobFinding) -> tuple[int, str, int]:
+        first = intro.get(finding.blob)
+        path = first.path if first else paths.get(finding.blob, "")
+        return (first.timestamp if first else 2**62, path, finding.line)
+
+    groups = []
+    for (kind, kind_name, fingerprint), found in members.items():
+        earliest = min(found, key=order)
+        first = intro.get(earliest.blob)
+        groups.append(
+            FindingGroup(
+                kind=kind,
+                type=kind_name,
+                fingerprint=fingerprint,
+                secret_hash=earliest.secret_hash,
+                blob=earliest.blob,
+                path=first.path if first else paths.get(earliest.blob),
+                line=earliest.line,
+                blobs=len({f.blob for f in found}),
+                forms=tuple(sorted({f.form for f in found if f.form})),
+                commit=first.commit if first else None,
+                timestamp=first.timestamp if first else None,
+                date=first.date if first else None,
+                author=first.author if first else None,
+            )
+        )
+    groups.sort(key=lambda g: (g.timestamp or 0, g.path or "", g.line, g.kind, g.type))
+    return groups
+
+
+def _findings(detector: dict[str, list[list[Any]]], known: dict[str, list[list[Any]]]) -> list[BlobFinding]:
+    findings = []
+    for sha, hits in detector.items():
+        for kind, line, secret_hash, fingerprint in hits:
+            findings.append(BlobFinding(sha, "detector", kind, int(line), fingerprint, secret_hash=secret_hash))
+    for sha, hits in known.items():
+        for key, line, fingerprint, form in hits:
+            findings.append(BlobFinding(sha, "known", key, int(line), fingerprint, form=form))
+    return findings
+
+
+def _pack_ids(ids: set[str] | list[str]) -> str:
+    return "".join(sorted(ids))
+
+
+def _unpack_ids(packed: str) -> set[str]:
+    return {packed[i : i + 40] for i in range(0, len(packed), 40)}
+
+
+def _submodules(root: Path) -> list[str]:
+    try:
+        return sorted(path for mode, _, path in git.tracked_files(root) if mode == "160000")
+    except git.GitError:
+        return []
+
+
+def _worker_count(processes: int, total_bytes: int) -> int:
+    cores = os.cpu_count() or 1
+    if processes == 1:
+        return 1
+    if processes > 1:
+        return processes
+    if total_bytes < PARALLEL_MIN_BYTES:
+        return 1
+    # Cores other processes keep busy (the load average counts this one too) do not help:
+    # on a shared 2-core machine with another job running, one process is faster than two.
+    try:
+        busy = max(0.0, os.getloadavg()[0] - 1.0)
+    except OSError:
+        busy = 0.0
+    return max(1, min(4, cores, int(cores - busy + 0.5)))
+
+
+def _scan_in_workers(
+    root: Path,
+    config: DetectorConfig,
+    workers: int,
+    readable: list[tuple[str, int]],
+    blobs: dict[str, str],
+    need_detector: set[str],
+    need_known: set[str],
+    matcher: KnownValueMatcher,
+    progress: ProgressCallback | None,
+) -> dict[str, Any] | None:
+    """Scan ``readable`` (pack order) in worker processes, each with its own git reader.
+
+    Chunks are contiguous runs of the pack order, so each worker still reads git's storage
+    in order. Returns merged results, or None if no pool could be started.
+    """
+    from pytest_secrets.history import workers as worker_module
+
+    method = _start_method()
+    if method is None:
+        return None
+    inherit = method == "fork" and bool(matcher)
+    chunks: list[list[tuple[str, str, bool, bool]]] = []
+    chunk: list[tuple[str, str, bool, bool]] = []
+    chunk_bytes = 0
+    for sha, size in readable:
+        chunk.append((sha, blobs[sha], sha in need_detector, inherit and sha in need_known))
+        chunk_bytes += size
+        if chunk_bytes >= CHUNK_BYTES or len(chunk) >= CHUNK_BLOBS:
+            chunks.append(chunk)
+            chunk, chunk_bytes = [], 0
+    if chunk:
+        chunks.append(chunk)
+    merged: dict[str, Any] = {
+        "detector": {},
+        "known": {},
+        "binary": set(),
+        "excluded": set(),
+        "missing": [],
+        "bytes": 0,
+    }
+    worker_module.inherit_matcher(matcher if inherit else None)
+    try:
+        context = multiprocessing.get_context(method)
+        pool = context.Pool(workers, initializer=worker_module.initialize, initargs=(config.settings_json, str(root)))
+    except (OSError, ValueError, RuntimeError):
+        return None
+    finally:
+        worker_module.inherit_matcher(None)
+    try:
+        done = 0
+        total = len(readable)
+        for part in pool.imap_unordered(worker_module.scan_chunk, chunks):
+            merged["detector"].update(part["detector"])
+            merged["known"].update(part["known"])
+            merged["binary"].update(part["binary"])
+            merged["excluded"].update(part["excluded"])
+            merged["missing"].extend(part["missing"])
+            merged["bytes"] += part["bytes"]
+            done += part["count"]
+            if progress is not None and done < total:
+                progress(done, total)
+        pool.close()
+        pool.join()
+    finally:
+        pool.terminate()
+    if progress is not None:
+        progress(total, total)
+    if matcher and not inherit:
+        # The workers could not hold the known values: match them here, one more stream.
+        wanted = [sha for sha, _ in readable if sha in need_known]
+        with git.BlobReader(root) as reader:
+            for sha, data in reader.stream(wanted):
+                if data is not None:
+                    found = matcher.find(data)
+                    if found:
+                        merged["known"][sha] = [[h.key, h.line, h.fingerprint, h.form] for h in found]
+    return merged

@@ -1,0 +1,284 @@
+"""The history scan engine on real repositories: what it reaches, attributes, skips and caches."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from git_repos import Repo, aws_key, github_token, high_entropy, password, private_key_block
+from pytest_secrets.adapters import git
+from pytest_secrets.adapters.detect_secrets import default_config
+from pytest_secrets.history import engine
+from pytest_secrets.history.engine import HistoryScan, scan_history
+from pytest_secrets.values import SecretValue, fingerprint_of
+
+CONFIG = default_config(".secrets.baseline")
+
+
+def scan(repo: Repo, previous: HistoryScan | None = None, **kwargs: object) -> HistoryScan:
+    """Scan, reading the cache ``previous`` wrote (through JSON, as the pytest cache does)."""
+    if previous is not None:
+        payloads = json.loads(json.dumps(previous.cache_payloads))
+        kwargs.setdefault("cache", payloads.get(""))
+        kwargs.setdefault("load_blob_cache", lambda: payloads.get("-blobs"))
+    return scan_history(repo.path, CONFIG, **kwargs)  # type: ignore[arg-type]
+
+
+def fingerprints(result: HistoryScan) -> set[str]:
+    return {finding.fingerprint for finding in result.findings}
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Repo:
+    return Repo(tmp_path / "repo")
+
+
+def test_secret_in_deleted_file_is_found_with_its_commit_and_path(repo: Repo) -> None:
+    key = aws_key()
+    repo.commit("readme", README="hello\n")
+    introducing = repo.commit("add config", **{"app__settings.py": f'AWS = "{key}"\n'})
+    repo.remove("app/settings.py")
+    repo.commit("remove config")
+    result = scan(repo)
+    [finding] = [f for f in result.findings if f.type == "AWS Access Key"]
+    assert finding.fingerprint == fingerprint_of(key)
+    assert finding.line == 1
+    intro = result.introductions[finding.blob]
+    assert intro.commit == introducing
+    assert intro.path == "app/settings.py"
+    assert intro.author == "Test Author"
+
+
+def test_every_ref_is_reached(repo: Repo) -> None:
+    on_branch, on_tag, in_stash, older_stash = aws_key(), aws_key(), aws_key(), aws_key()
+    repo.commit("base", **{"a.txt": "nothing\n"})
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.commit("branch secret", **{"branch.py": f'key = "{on_branch}"\n'})
+    repo.git("checkout", "-q", "main")
+    repo.git("checkout", "-q", "-b", "tagged")
+    repo.commit("tag secret", **{"tag.py": f'key = "{on_tag}"\n'})
+    repo.git("tag", "v1")
+    repo.git("checkout", "-q", "main")
+    repo.git("branch", "-q", "-D", "tagged")
+    repo.write("a.txt", f'key = "{older_stash}"\n')
+    repo.git("stash", "-q")
+    repo.write("a.txt", f'key = "{in_stash}"\n')
+    repo.git("stash", "-q")
+    result = scan(repo)
+    found = fingerprints(result)
+    for value in (on_branch, on_tag, in_stash, older_stash):
+        assert fingerprint_of(value) in found
+    assert result.refs >= 3
+
+
+def test_renamed_file_keeps_the_first_path_and_commit(repo: Repo) -> None:
+    token = github_token()
+    first = repo.commit("add", **{"old_name.py": f'TOKEN = "{token}"\n'})
+    repo.git("mv", "old_name.py", "new_name.py")
+    repo.commit("rename")
+    result = scan(repo)
+    [finding] = [f for f in result.findings if f.type == "GitHub Token"]
+    assert result.introductions[finding.blob].commit == first
+    assert result.introductions[finding.blob].path == "old_name.py"
+
+
+def test_secret_only_in_a_merge_resolution_is_attributed_to_the_merge(repo: Repo) -> None:
+    token = github_token()
+    repo.commit("base", **{"conf.py": "value = 1\n"})
+    repo.git("checkout", "-q", "-b", "other")
+    repo.commit("other", **{"conf.py": "value = 2\n"})
+    repo.git("checkout", "-q", "main")
+    repo.commit("main", **{"conf.py": "value = 3\n"})
+    repo.git("merge", "-q", "other", check=False)
+    repo.write("conf.py", f'token = "{token}"\n')
+    repo.git("add", "conf.py")
+    repo.git("commit", "-q", "--no-edit")
+    merge = repo.git("rev-parse", "HEAD")
+    result = scan(repo)
+    [finding] = [f for f in result.findings if f.type == "GitHub Token"]
+    assert result.introductions[finding.blob].commit == merge
+
+
+def test_detached_head_commits_are_scanned(repo: Repo) -> None:
+    key = aws_key()
+    repo.commit("base", **{"a.txt": "x\n"})
+    repo.git("checkout", "-q", "--detach")
+    repo.commit("detached", **{"b.py": f'k = "{key}"\n'})
+    result = scan(repo)
+    assert result.branch is None
+    assert fingerprint_of(key) in fingerprints(result)
+
+
+def test_binary_huge_and_non_utf8_blobs_are_counted(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(engine, "MAX_BLOB_BYTES", 1000)
+    key = aws_key()
+    repo.commit(
+        "files",
+        **{
+            "blob.dat": b"\xff\xfe\x00\x01" * 100,
+            "logo.png": b"\x89PNG\r\n\x1a\n" + b"\x00" * 50,
+            "latin1.txt": ("caf\xe9 " + key).encode("latin-1"),
+            "big.txt": "x" * 5000,
+            "ok.py": "print('hi')\n",
+        },
+    )
+    result = scan(repo)
+    assert result.skipped_huge == 1
+    assert result.not_text == 2
+    assert result.excluded == 1
+    # detect-secrets skips non-UTF-8 text entirely (as its scan_file does): no detector finding.
+    assert fingerprint_of(key) not in fingerprints(result)
+
+
+def test_known_values_are_found_in_every_encoded_form(repo: Repo) -> None:
+    plain = password()
+    secret = SecretValue("DB_PASSWORD", plain, ".env:1")
+    import base64
+    import urllib.parse
+
+    repo.commit("raw", **{"notes.txt": f"the password is {plain} ok\n"})
+    repo.commit(
+        "encoded", **{"auth.txt": "Authorization: Basic " + base64.b64encode(f"user:{plain}".encode()).decode()}
+    )
+    repo.commit("hex", **{"dump.txt": "\n\n" + plain.encode().hex() + "\n"})
+    repo.commit("url", **{"url.txt": "?p=" + urllib.parse.quote(plain + "/+") + "\n"})
+    result = scan(repo, known=[secret])
+    known = [f for f in result.findings if f.kind == "known"]
+    assert {f.form for f in known} >= {"raw", "base64", "hex"}
+    assert {f.type for f in known} == {"DB_PASSWORD"}
+    assert all(f.fingerprint == secret.fingerprint for f in known)
+    hex_hit = next(f for f in known if f.form == "hex")
+    assert hex_hit.line == 3
+
+
+def test_warm_run_scans_nothing_and_reports_the_same(repo: Repo) -> None:
+    key = aws_key()
+    repo.commit("one", **{"a.py": f'k = "{key}"\n', "b.py": "x = 1\n"})
+    cold = scan(repo)
+    assert cold.blobs_scanned == cold.blobs_total == 2
+    warm = scan(repo, previous=cold, load_blob_cache=lambda: pytest.fail("a warm run reads only the summary"))
+    assert warm.warm
+    assert warm.blobs_scanned == 0
+    assert warm.cache_payloads == {}
+    assert warm.groups == cold.groups
+    assert [g.fingerprint for g in warm.groups] == [fingerprint_of(key)]
+
+
+def test_after_one_commit_only_its_new_blobs_are_scanned(repo: Repo) -> None:
+    repo.commit("one", **{"a.py": "x = 1\n", "b.py": "y = 2\n"})
+    first = scan(repo)
+    token = github_token()
+    repo.commit("two", **{"c.py": f'token = "{token}"\n'})
+    result = scan(repo, previous=first)
+    assert result.blobs_scanned == 1
+    assert result.blobs_total == 3
+    assert fingerprint_of(token) in fingerprints(result)
+
+
+def test_changed_known_values_rescan_only_for_known_values(repo: Repo) -> None:
+    plain = password()
+    repo.commit("one", **{"a.txt": f"value {plain}\n"})
+    first = scan(repo)
+    result = scan(repo, previous=first, known=[SecretValue("API_TOKEN", plain, ".env:2")])
+    assert result.blobs_scanned == 0  # detectors: all cached
+    assert [f.type for f in result.findings if f.kind == "known"] == ["API_TOKEN"]
+
+
+def test_cache_payload_holds_no_value(repo: Repo) -> None:
+    values = [aws_key(), github_token(), high_entropy(), password()]
+    repo.commit(
+        "secrets",
+        **{
+            "a.py": f'aws = "{values[0]}"\ngh = "{values[1]}"\nblob = "{values[2]}"\npassword = "{values[3]}"\n',
+            "key.pem": private_key_block(),
+        },
+    )
+    known = [SecretValue("DB_PASSWORD", values[3], ".env:1")]
+    result = scan(repo, known=known)
+    assert len(result.findings) >= 4
+    text = json.dumps(result.cache_payloads) + repr(result) + result.summary()
+    for value in values:
+        assert value not in text
+
+
+def test_shallow_clone_is_reported(repo: Repo, tmp_path: Path) -> None:
+    for number in range(4):
+        repo.commit(f"c{number}", **{"a.txt": f"{number}\n"})
+    clone = Repo(tmp_path / "clone", init=False)
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "2", f"file://{repo.path}", str(clone.path)],
+        check=True,
+        capture_output=True,
+        env=os.environ | {"GIT_CONFIG_NOSYSTEM": "1"},
+    )
+    result = scan(clone)
+    assert result.shallow
+    assert result.shallow_boundary == 1
+    assert result.commits == 2
+
+
+def test_submodules_are_named(repo: Repo, tmp_path: Path) -> None:
+    inner = Repo(tmp_path / "inner")
+    inner.commit("inner", **{"x.txt": "x\n"})
+    repo.commit("base", **{"a.txt": "a\n"})
+    repo.git("-c", "protocol.file.allow=always", "submodule", "add", "-q", str(inner.path), "vendor/inner")
+    repo.commit("add submodule")
+    result = scan(repo)
+    assert result.submodules == ["vendor/inner"]
+
+
+def test_corrupt_object_is_a_clear_error(repo: Repo) -> None:
+    repo.commit("one", **{"a.py": "x = 1\n" * 50})
+    blob = repo.blob_id("HEAD:a.py")
+    objects = repo.path / ".git" / "objects" / blob[:2] / blob[2:]
+    objects.chmod(0o644)
+    objects.write_bytes(b"this is not a zlib stream")
+    # git itself reports a corrupt object as missing; the scan counts it, it is not silently clean.
+    result = scan(repo)
+    assert result.missing == 1
+
+
+@pytest.mark.parametrize("method", ["fork", "forkserver"])
+def test_two_worker_processes_find_the_same(repo: Repo, method: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(engine, "CHUNK_BLOBS", 2)
+    monkeypatch.setattr(engine, "_start_method", lambda: method)
+    values = [aws_key() for _ in range(6)]
+    plain = password()
+    for number, value in enumerate(values):
+        repo.commit(f"c{number}", **{f"f{number}.py": f'k = "{value}"\n# {plain}\n' + "x = 1\n" * 200})
+    repo.commit("binary", **{"blob.dat": b"\xff\xfe" * 10, "logo.png": b"\x89PNG"})
+    known = [SecretValue("DB_PASSWORD", plain, ".env:1")]
+    serial = scan(repo, processes=1, known=known)
+    parallel = scan(repo, processes=2, known=known)
+    assert parallel.processes == 2
+    assert sorted(map(repr, parallel.findings)) == sorted(map(repr, serial.findings))
+    assert parallel.groups == serial.groups
+    assert {g.kind for g in parallel.groups} == {"detector", "known"}
+    assert (parallel.blobs_scanned, parallel.not_text, parallel.excluded) == (
+        serial.blobs_scanned,
+        serial.not_text,
+        serial.excluded,
+    )
+
+
+def test_git_missing_is_reported(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    with pytest.raises(git.GitMissing, match="git is not installed"):
+        git.toplevel(repo.path)
+
+
+def test_a_damaged_cache_is_ignored_not_trusted(repo: Repo) -> None:
+    key = aws_key()
+    repo.commit("one", **{"a.py": f'k = "{key}"\n'})
+    first = scan(repo)
+    summary = json.loads(json.dumps(first.cache_payloads[""]))
+    summary["huge"] = "not a number"
+    damaged = scan(repo, cache=summary, load_blob_cache=lambda: {"version": 2, "scanned": 7})
+    assert not damaged.warm
+    assert damaged.blobs_scanned == 1
+    assert [g.fingerprint for g in damaged.groups] == [fingerprint_of(key)]

@@ -1,0 +1,311 @@
+"""The fast path reports exactly what detect-secrets' own ``SecretsCollection.scan_file`` does.
+
+Two corpora: examples for every plugin (built at run time, in many file types, quoted and not,
+with pragmas, YAML and INI shapes, odd newlines and case-folding characters), and real files
+of the installed site-packages. Each file is scanned both ways under the same settings and the
+findings (type, line, hash) must be identical. Set PYTEST_SECRETS_FULL_EQUIVALENCE=1 to use
+every site-packages file instead of a sample (minutes).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import secrets
+import string
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from git_repos import ALNUM, aws_key, github_token, high_entropy, private_key_block, random_text
+from pytest_secrets.adapters.detect_secrets import DetectorHit, Scanner, config_from_baseline, default_config
+
+HEX = "0123456789abcdef"
+LOWER_DIGITS = string.ascii_lowercase + string.digits
+EXTENSIONS = ("py", "yml", "yaml", "ini", "cfg", "txt", "env", "json", "js", "go", "java", "properties", "toml", "")
+SAMPLE_SIZE = 160
+# Read at import: the suite's autouse fixture clears PYTEST_* variables before each test.
+FULL_CORPUS = os.environ.get("PYTEST_SECRETS_FULL_EQUIVALENCE") == "1"
+
+
+def plugin_examples() -> list[str]:
+    """Lines that each detect-secrets plugin reports, plus near misses around them."""
+    jwt = "eyJ" + base64.urlsafe_b64encode(b'{"alg":"HS256"}').decode().rstrip("=")[3:]
+    jwt += "." + base64.urlsafe_b64encode(json.dumps({"sub": random_text(12)}).encode()).decode().rstrip("=")
+    jwt += "." + base64.urlsafe_b64encode(secrets.token_bytes(32)).decode().rstrip("=")
+    b64 = high_entropy()
+    hexed = secrets.token_hex(16)
+    return [
+        f'aws_access_key_id = "{aws_key()}"',
+        f"AWS_SECRET_ACCESS_KEY: '{random_text(40)}'",
+        f"aws_pw={random_text(40)}",
+        f" AKC{random_text(12)} ",
+        f"artifactory: AP6{random_text(10)}",
+        f"AccountKey={random_text(86)}==",
+        f"url = https://admin:{random_text(12)}@example.com/db",
+        f"DATABASE_URL=postgres://user:{random_text(10)}@db.internal:5432/app",
+        f'cloudant_password = "{secrets.token_hex(32)}"',
+        f"cl_api_key: {random_text(24, string.ascii_lowercase)}",
+        f"https://user:{secrets.token_hex(32)}@acct.cloudant.com",
+        f"bot = 'M{random_text(23)}.{random_text(6)}.{random_text(27)}'",
+        f'token = "{github_token()}"',
+        f"gitlab glpat-{random_text(20)}",
+        f"GR1348941{random_text(24)}",
+        f"glcbt-ab_{random_text(22)}",
+        f"glimt-{random_text(25)} glptt-{random_text(40)}",
+        f"glagent-{random_text(55)} gloas-{random_text(64)}",
+        f'blob = "{b64}"',
+        f"unquoted {b64}",
+        f"hex = '{hexed}'",
+        f'digits = "{random_text(24, string.digits)}"',
+        f'ibm_cloud_iam_key = "{random_text(44, ALNUM + "_-")}"',
+        f"iam-api-key: {random_text(44)}",
+        f'ibm_cos_hmac_secret_access_key = "{secrets.token_hex(24)}"',
+        "server 8.8.4.4 and 1.2.3.4:8080 and 10.0.0.1 and 127.0.0.1",
+        "private 172.16.0.1 172.160.1.1 172.32.0.1 192.168.1.1 192.1.1.1 192.169.0.1",
+        "version a1.2.3.4 and 1.2.3.4.5 and x.1.2.3.4",
+        "more 10.1.2.3 100.64.0.1 255.255.255.255 01.2.3.4 999.1.1.1 1.2.3.4:99999 (8.8.8.8) _8.8.8.8",
+        "edges \u00e98.8.8.8 8.8.8.8\u00e9 .8.8.8.8 172.15.0.1 172.31.0.1 127.1.1.1 12.7.0.1 1.127.0.0",
+        f"auth = '{jwt}'",
+        f'password = "{random_text(16)}"',
+        f"db_pass: {random_text(12)}",
+        f'"api_key": "{random_text(30)}",',
+        f'secret := "{random_text(14)}"',
+        f"PASSWORD={random_text(18)}",
+        f'String password = "{random_text(14)}";',
+        f'private_key = "{random_text(20)}"',
+        f'contraseña = "{random_text(14)}"',
+        f'SECRET_KEY = "{random_text(30)}"',
+        f'pa\u017fsword = "{random_text(14)}"',
+        f'api_\u212aey = "{random_text(14)}"',
+        f'if password == "{random_text(10)}":',
+        f'password = get_secret("{random_text(10)}")',
+        f'password = "${{{random_text(8)}}}"',
+        f"{random_text(32, LOWER_DIGITS)}-us12",
+        f"//registry.npmjs.org/:_authToken=npm_{random_text(36)}",  # pragma: allowlist secret
+        f"sk-{random_text(20)}T3BlbkFJ{random_text(20)}",
+        f"pypi-AgEIcHlwaS5vcmc{random_text(72)}",
+        f"SG.{random_text(22)}.{random_text(43)}",
+        f"xoxb-{random_text(11, string.digits)}-{random_text(12, string.digits)}-{random_text(24, LOWER_DIGITS)}",
+        f"https://hooks.slack.com/services/T{random_text(8)}/B{random_text(8)}/{random_text(24)}",
+        f'softlayer_api_key = "{random_text(64, LOWER_DIGITS)}"',
+        f"https://api.softlayer.com/soap/v3/{random_text(64, LOWER_DIGITS)}",
+        f"sq0csp-{random_text(43)}",
+        f"sk_live_{random_text(24)} rk_live_{random_text(24)}",
+        f"bot {random_text(9, string.digits)}:{random_text(35)}",
+        f"arabic \u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669:{random_text(35)}",
+        f"AC{random_text(32, LOWER_DIGITS)} SK{random_text(32, LOWER_DIGITS)}",
+        f'password = "{random_text(16)}"  # pragma: allowlist secret',
+        f'key = "{aws_key()}"  // pragma: allowlist secret',
+    ]
+
+
+def composite_files() -> dict[str, str]:
+    """Whole files whose shape matters: YAML, INI, env files, pragmas on the line before."""
+    return {
+        "config.yml": (
+            f"db:\n  password: {random_text(16)}\n  token: |\n    {random_text(44)}\n"
+            f"  folded: >\n    {random_text(10)}\n    {random_text(10)}\n"
+            f'  escaped: "\\x70assword {random_text(12)}"\n'
+            f"  anchor: &a {high_entropy()}\n  alias: *a\n"
+            f"  binary: !!binary |\n    {base64.b64encode(secrets.token_bytes(40)).decode()}\n"
+            f"  secret_access_key:\n    {secrets.token_hex(24)}\n"
+        ),
+        "settings.ini": (
+            f"; comment\n[main]\npassword = {random_text(16)}\nhex_value = {secrets.token_hex(20)}\n"
+            f"multi =\n    {high_entropy()}\n    {random_text(30)}\n[other]\nkey: 'quoted {random_text(10)}'\n"
+        ),
+        ".env": f"SECRET={high_entropy()}\nAPI_KEY={random_text(30)}\nDEBUG=1\n",
+        "env.sample": f'TOKEN="{secrets.token_hex(20)}"\nOTHER={random_text(40)}\n',
+        "notes": f"# pragma: allowlist nextline secret\npassword = '{random_text(16)}'\n",
+        "crlf.py": f'a = 1\r\npassword = "{random_text(16)}"\r\nb = "{high_entropy()}"\r\n',
+        "cr_only.py": f'a = 1\rpassword = "{random_text(16)}"\r',
+        "bom.py": f'\ufeffpassword = "{random_text(16)}"\n',
+        "tabs.go": f'\tpassword := "{random_text(16)}"\n\tkey := `{high_entropy()}`\n',
+        "private.pem": private_key_block(),
+        "package-lock.json": f'{{"password": "{random_text(16)}"}}\n',
+        "image.png.txt": f'password = "{random_text(16)}"\n',
+        "unicode.py": f'# caf\u00e9 \u0130stanbul\npassword = "{random_text(16)}"\nx = "\u0130{high_entropy()}"\n',
+        "noqa.yaml": f"- {high_entropy()}\n- key: {random_text(30)}\n",
+        "bad.yaml": f"a: [unclosed\npassword: {random_text(16)}\n",
+        "Dockerfile": f"ENV API_TOKEN={random_text(30)}\nARG PASSWORD={random_text(12)}\n",
+    }
+
+
+def compare(scanner: Scanner, path: Path) -> tuple[list[DetectorHit], list[DetectorHit]]:
+    fast = scanner.scan_bytes(str(path), path.read_bytes()) or []
+    return sorted(fast, key=_order), sorted(scanner.reference_scan_file(str(path)), key=_order)
+
+
+def _order(hit: DetectorHit) -> tuple[int, str, str]:
+    return (hit.line, hit.type, hit.secret_hash)
+
+
+def assert_same(scanner: Scanner, paths: list[Path]) -> int:
+    mismatches = []
+    total = 0
+    for path in paths:
+        fast, reference = compare(scanner, path)
+        total += len(reference)
+        if fast != reference:
+            mismatches.append(
+                f"{path.name}: fast {[(h.line, h.type) for h in fast]} != {[(h.line, h.type) for h in reference]}"
+            )
+    assert not mismatches, "\n".join(mismatches)
+    return total
+
+
+@pytest.fixture(scope="module")
+def scanner() -> Iterator[Scanner]:
+    with Scanner(default_config(".secrets.baseline")) as entered:
+        yield entered
+
+
+def test_every_plugin_example_alone_in_every_file_type(scanner: Scanner, tmp_path: Path) -> None:
+    paths = []
+    for number, line in enumerate(plugin_examples()):
+        for extension in EXTENSIONS:
+            path = tmp_path / f"example{number}" / (f"file.{extension}" if extension else "file")
+            path.parent.mkdir(exist_ok=True)
+            path.write_text(line + "\n", encoding="utf-8")
+            paths.append(path)
+    found = assert_same(scanner, paths)
+    assert found > 200  # the examples do trigger the plugins
+
+
+def test_all_examples_together_and_shaped_files(scanner: Scanner, tmp_path: Path) -> None:
+    paths = []
+    examples = "\n".join(plugin_examples()) + "\n"
+    for extension in EXTENSIONS:
+        path = tmp_path / (f"all.{extension}" if extension else "all")
+        path.write_text(examples, encoding="utf-8")
+        paths.append(path)
+    for name, text in composite_files().items():
+        path = tmp_path / name
+        path.write_bytes(text.encode("utf-8"))
+        paths.append(path)
+    assert assert_same(scanner, paths) > 50
+
+
+def test_a_baseline_configuration_is_honoured_the_same_way(tmp_path: Path) -> None:
+    baseline = {
+        "plugins_used": [
+            {"name": "KeywordDetector", "keyword_exclude": "ignored"},
+            {"name": "HexHighEntropyString", "limit": 2.5},
+        ],
+        "filters_used": [
+            {"path": "detect_secrets.filters.allowlist.is_line_allowlisted"},
+            {"path": "detect_secrets.filters.regex.should_exclude_line", "pattern": ["^skip"]},
+        ],
+        "results": {},
+    }
+    paths = []
+    extra = ["skip password = '" + random_text(12) + "'", "password = 'ignored" + random_text(4) + "'"]
+    for number, line in enumerate(plugin_examples() + extra):
+        path = tmp_path / f"b{number}.py"
+        path.write_text(f"{line}\nx = '{secrets.token_hex(5)}'\n", encoding="utf-8")
+        paths.append(path)
+    with Scanner(config_from_baseline(baseline)) as scanner:
+        assert_same(scanner, paths)
+
+
+def test_every_plugin_without_heuristic_filters(tmp_path: Path) -> None:
+    """With the heuristic filters off, every raw plugin result must still match (a stricter test
+    of the pre-filter: the filters no longer hide what it might miss)."""
+    config = {
+        "plugins_used": default_config().as_dict()["plugins_used"],
+        "filters_used": [{"path": "detect_secrets.filters.allowlist.is_line_allowlisted"}],
+    }
+    paths = []
+    for number, line in enumerate(plugin_examples()):
+        for extension in ("py", "yml", "txt", "ini"):
+            path = tmp_path / f"raw{number}.{extension}"
+            path.write_text(line + "\n", encoding="utf-8")
+            paths.append(path)
+    for name, text in composite_files().items():
+        path = tmp_path / f"raw-{name}"
+        path.write_bytes(text.encode("utf-8"))
+        paths.append(path)
+    with Scanner(config_from_baseline(config)) as scanner:
+        assert assert_same(scanner, paths) > 300
+
+
+def site_packages_files() -> list[Path]:
+    roots = {Path(p) for p in sys.path if p.endswith("site-packages") and Path(p).is_dir()}
+    suffixes = {".py", ".yml", ".yaml", ".json", ".cfg", ".ini", ".toml", ".txt", ".md", ".rst"}
+    files = []
+    for root in sorted(roots):
+        for path in root.rglob("*"):
+            if path.suffix in suffixes and path.is_file() and path.stat().st_size < 300_000:
+                files.append(path)
+    if FULL_CORPUS:
+        return files
+    # A stable sample, spread over packages, that includes files with findings.
+    files.sort(key=lambda path: hashlib.sha1(str(path.relative_to(path.anchor)).encode()).hexdigest())
+    return files[:SAMPLE_SIZE]
+
+
+def test_real_files_from_site_packages(scanner: Scanner) -> None:
+    files = site_packages_files()
+    assert len(files) >= min(SAMPLE_SIZE, 50)
+    assert_same(scanner, files)
+
+
+def test_real_files_without_heuristic_filters() -> None:
+    config = {
+        "plugins_used": default_config().as_dict()["plugins_used"],
+        "filters_used": [{"path": "detect_secrets.filters.allowlist.is_line_allowlisted"}],
+    }
+    files = site_packages_files()[: SAMPLE_SIZE // 2]
+    with Scanner(config_from_baseline(config)) as scanner:
+        assert assert_same(scanner, files) > 0
+
+
+CUSTOM_PLUGIN = '''
+import re
+from detect_secrets.plugins.base import RegexBasedDetector
+
+
+class InternalTokenDetector(RegexBasedDetector):
+    """A project's own detector: the pre-filter has no trigger for it."""
+
+    secret_type = "Internal Token"
+    denylist = (re.compile(r"itk_[0-9a-f]{12}"),)
+'''
+
+
+def test_a_custom_plugin_runs_on_every_line(tmp_path: Path) -> None:
+    plugin_file = tmp_path / "internal_plugin.py"
+    plugin_file.write_text(CUSTOM_PLUGIN)
+    plugins = default_config().as_dict()["plugins_used"] + [
+        {"name": "InternalTokenDetector", "path": f"file://{plugin_file}"}
+    ]
+    config = {"plugins_used": plugins, "filters_used": default_config().as_dict()["filters_used"]}
+    paths = []
+    for number, line in enumerate(
+        plugin_examples() + ["token: itk_" + secrets.token_hex(6), "plain itk_" + secrets.token_hex(6)]
+    ):
+        for extension in ("py", "yml", "txt"):
+            path = tmp_path / f"custom{number}.{extension}"
+            path.write_text(f"{line}\n", encoding="utf-8")
+            paths.append(path)
+    with Scanner(config_from_baseline(config)) as scanner:
+        assert any(p.name == "InternalTokenDetector" for p in scanner._plugins)
+        assert assert_same(scanner, paths) > 0
+        assert any(h.type == "Internal Token" for h in scanner.reference_scan_file(str(paths[-1])))
+
+
+def test_scan_text_is_scan_file_for_text_in_memory(tmp_path: Path) -> None:
+    from pytest_secrets.adapters.detect_secrets import scan_text
+
+    text = "\n".join(plugin_examples()) + "\n"
+    path = tmp_path / "docker-compose.yml"
+    path.write_text(text, encoding="utf-8")
+    with Scanner(default_config()) as scanner:
+        reference = sorted(scanner.reference_scan_file(str(path)), key=_order)
+    assert sorted(scan_text(str(path), text), key=_order) == reference
+    assert reference
