@@ -29,3 +29,34 @@ def test_the_webapp_example_fails_the_env_checks_as_documented(tmp_path: Path) -
         "4 failed, 1 passed",
     ):
         assert expected in out, out
+
+
+def test_the_webapp_example_as_a_repository_of_its_own(tmp_path: Path) -> None:
+    """Copied into a fresh git repository, as a user's project would be, every check fails."""
+    import shutil
+
+    project = tmp_path / "webapp"
+    shutil.copytree(EXAMPLE, project)
+    git = ["git", "-c", "user.name=Example", "-c", "user.email=example@example.invalid"]
+    subprocess.run([*git, "init", "-q"], cwd=project, check=True)
+    subprocess.run([*git, "add", "-A"], cwd=project, check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "example"], cwd=project, check=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "--secrets-audit", "-p", "no:cacheprovider", "-o", "secrets_leak_guard=false"],
+        capture_output=True, text=True, cwd=project, timeout=300,
+    )
+    out = result.stdout
+    assert result.returncode == 1, out
+    for expected in (
+        ".gitignore: git would not ignore files matching '.env' in subfolders",
+        ".env.development: is an env file with real values, and git tracks it",
+        "docker-compose.yml:19 POSTGRES_PASSWORD: a literal value in the environment of service 'db'",
+        "Dockerfile:3 PIP_INDEX_TOKEN: a literal build arg",
+        ".github/workflows/ci.yml:10 SECRET_KEY: a literal value in the env of job 'test'",
+        ".pre-commit-config.yaml:6: runs detect-secrets without --baseline",
+        ".secrets-rotation.toml:10 MINIO_ROOT_PASSWRD: names a key the project does not declare",
+        ".env.development:6 commit ",
+        "tracked-files          FAILED",
+        "10 failed, 1 passed",
+    ):
+        assert expected in out, out
