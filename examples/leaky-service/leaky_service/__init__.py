@@ -1,0 +1,1 @@
+"""A tiny service whose client logs its API key: the leak the guide's "Secrets in Logs" forbids."""
