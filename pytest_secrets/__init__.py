@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from pytest_secrets.findings import CheckCannotRun, Finding, SecretsAuditError
+    from pytest_secrets.leakguard.fixtures import KnownSecrets, NoSecretsAssertion
     from pytest_secrets.redaction import Redactor
     from pytest_secrets.settings import AuditSettings
     from pytest_secrets.values import SecretValue
@@ -22,6 +23,8 @@ _EXPORTS = {
     "Redactor": "pytest_secrets.redaction",
     "SecretValue": "pytest_secrets.values",
     "SecretsAuditError": "pytest_secrets.findings",
+    "KnownSecrets": "pytest_secrets.leakguard.fixtures",
+    "NoSecretsAssertion": "pytest_secrets.leakguard.fixtures",
 }
 
 __all__ = sorted(_EXPORTS)

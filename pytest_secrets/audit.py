@@ -140,5 +140,5 @@ class AuditPlugin:
                 line = f"{check:<{width}}  {outcome}" + (f"  {detail}" if detail else "")
                 terminalreporter.write_line(line, red=outcome == "FAILED", yellow=outcome == "skipped")
                 for note in self.notes.get(check, []):
-                    terminalreporter.write_line(f"{'':<{width}}  not audited: {note}", yellow=True)
+                    terminalreporter.write_line(f"{'':<{width}}  note: {note}", yellow=True)
 

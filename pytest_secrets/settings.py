@@ -51,6 +51,10 @@ GITIGNORE_PATTERNS_DESC = (
     "Ignore patterns git must apply to the project, one per line, checked with git's own rules. "
     "Default: the guide's .env, .env.local, .env.*.local, *.pem, *.key, credentials.json, secrets.json."
 )
+DEPLOY_EXCLUDE_DESC = (
+    "Path globs, relative to the project folder, of compose files, Dockerfiles and CI workflows the "
+    "deploy-files check skips, one per line (e.g. examples/*)."
+)
 ROTATION_FILE_DESC = (
     "The committed rotation schedule (key names, intervals, last-rotated dates; no values). "
     "Default: .secrets-rotation.toml."
@@ -97,6 +101,7 @@ class AuditSettings:
     allowlist: tuple[str, ...] = ()
     gitignore_patterns: tuple[str, ...] = DEFAULT_GITIGNORE_PATTERNS
     rotation_file: str = ".secrets-rotation.toml"
+    deploy_exclude: tuple[str, ...] = ()
     sources: Mapping[str, str] = field(default_factory=dict, compare=False)
     accept_shallow: bool = False
     history_processes: int = 0
@@ -179,8 +184,8 @@ ACCEPT_SHALLOW_DESC = (
     "and say how much history was not audited, instead of failing. Default: false."
 )
 HISTORY_PROCESSES_DESC = (
-    "Processes the git-history check may use for a large first scan; 0 picks one per core "
-    "(up to 4) when there is enough to scan, 1 scans in the pytest process. Default: 0."
+    "Processes the git-history check may use for a large first scan; 0 picks one per idle core "
+    "(up to 4, by the load average) when there is enough to scan, 1 scans in the pytest process. Default: 0."
 )
 
 
@@ -252,6 +257,7 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("allowlist", ALLOWLIST_DESC, parse_allowlist, "linelist"),
     SettingSpec("gitignore_patterns", GITIGNORE_PATTERNS_DESC, parse_list, "linelist"),
     SettingSpec("rotation_file", ROTATION_FILE_DESC, parse_relative_path),
+    SettingSpec("deploy_exclude", DEPLOY_EXCLUDE_DESC, parse_list, "linelist"),
     SettingSpec("accept_shallow", ACCEPT_SHALLOW_DESC, parse_bool),
     SettingSpec("history_processes", HISTORY_PROCESSES_DESC, parse_processes),
     SettingSpec("leak_guard", LEAK_GUARD_DESC, parse_bool),
