@@ -32,11 +32,17 @@ PUBLIC_LAST_TOKENS = frozenset(
     }
 )
 
-# Words that mark a value as a stand-in written for humans.
+# Words that mark a value as a stand-in written for humans, when a word of the value (split on
+# anything but letters and digits) starts with one: "your-key-here", "YOUR_API_KEY", "changeme".
+# Matching words, not substrings, keeps random tokens that happen to contain "here" or "fake"
+# from being mistaken for placeholders.
 PLACEHOLDER_WORDS = (
     "your", "change", "replace", "example", "placeholder", "generate", "insert", "todo", "fixme",
-    "dummy", "fake", "sample", "here", "redacted", "xxx", "<", ">", "...", "\u2026",
+    "dummy", "fake", "sample", "here", "redacted",
 )
+# Marks that show a value was written for humans wherever they appear.
+PLACEHOLDER_MARKS = ("<", ">", "...", "\u2026")
+PLACEHOLDER_FILLER = re.compile(r"^x{3,}$")
 # Values that are placeholders when they are the whole value (or a URL's password).
 PLACEHOLDER_VALUES = frozenset(
     {"", "secret", "password", "pass", "passwd", "pwd", "token", "key", "apikey", "api_key", "value",
@@ -101,7 +107,10 @@ def is_placeholder(value: str | None) -> bool:
         return is_placeholder(password)
     if "://" in text:
         return False  # a URL without credentials is not a secret, and not a placeholder either
-    return any(word in lowered for word in PLACEHOLDER_WORDS)
+    if any(mark in lowered for mark in PLACEHOLDER_MARKS):
+        return True
+    words = [word for word in re.split(r"[^a-z0-9]+", lowered) if word]
+    return any(word.startswith(PLACEHOLDER_WORDS) or PLACEHOLDER_FILLER.match(word) for word in words)
 
 
 def is_insecure_default(value: str) -> bool:

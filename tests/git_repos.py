@@ -26,7 +26,10 @@ def aws_key() -> str:
 
 
 def github_token() -> str:
-    return "ghp" + "_" + random_text(36)
+    """A GitHub-token-shaped value. detect-secrets' GitHub plugin reports only its prefix, so the
+    whole value is found by the Base64 entropy plugin: 36 distinct characters keep its entropy
+    above that plugin's 4.5 limit every time (plain random text falls below it in ~3% of draws)."""
+    return "ghp" + "_" + "".join(secrets.SystemRandom().sample(ALNUM, 36))
 
 
 def high_entropy() -> str:

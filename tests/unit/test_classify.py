@@ -35,6 +35,11 @@ def test_placeholders(value: str | None) -> None:
     assert classify.is_placeholder(value)
 
 
+@pytest.mark.parametrize("value", ["q8Rxxx2LmHereTokfake9", "Zk3-4hEre_9yourZ", "abcTODOxyz0123456789"])
+def test_placeholder_words_inside_random_tokens_do_not_count(value: str) -> None:
+    assert not classify.is_placeholder(value)
+
+
 def test_real_values_are_not_placeholders() -> None:
     assert not classify.is_placeholder(fake_token(40))
     assert not classify.is_placeholder(f"postgresql://app:{fake_token(16)}@db:5432/app")
