@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from pytest_secrets import settings
+from pytest_secrets import options
 
 AUDIT_PLUGIN_NAME = "secrets-audit"
 MARKER = "secrets_audit: an item of the pytest-secrets audit (one per check of the secrets guide)."
@@ -22,7 +22,7 @@ ALLOW_LEAK_MARKER = (
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    settings.add_options(parser)
+    options.add_options(parser)
 
 
 class EarlyOptions:
@@ -46,22 +46,24 @@ class EarlyOptions:
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_load_initial_conftests(early_config: pytest.Config) -> Generator[None]:
     """Plant canaries and wrap uncaptured streams before conftests import the user's settings."""
-    options: Any = EarlyOptions(early_config)
-    if settings.is_enabled(options):
+    early_options: Any = EarlyOptions(early_config)
+    if options.is_enabled(early_options):
         from pytest_secrets.leakguard import early
+        from pytest_secrets.settings import resolve
 
-        early.start(early_config, settings.resolve(options))
+        early.start(early_config, resolve(early_options))
     return (yield)
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", MARKER)
     config.addinivalue_line("markers", ALLOW_LEAK_MARKER)
-    if not settings.is_enabled(config):
+    if not options.is_enabled(config):
         return
     from pytest_secrets.audit import AuditPlugin
+    from pytest_secrets.settings import resolve
 
-    resolved = settings.resolve(config)
+    resolved = resolve(config)
     config.pluginmanager.register(AuditPlugin(resolved), AUDIT_PLUGIN_NAME)
     from pytest_secrets.history.reporting import register as register_history
 

@@ -33,6 +33,7 @@ import re
 import urllib.parse
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import cast
 
 from pytest_secrets.adapters.literal_search import LiteralMatch, LiteralPattern, compile_literals
 from pytest_secrets.values import SecretValue
@@ -172,7 +173,10 @@ class Redactor:
             except UnicodeEncodeError:
                 pass  # lone surrogates: RE2 needs valid UTF-8, take the plain path
         present = self._present(text)
-        return re.compile("|".join(re.escape(needle) for needle in present)) if present else None
+        if not present:
+            return None
+        # re.Pattern has the same search/finditer/sub as an RE2 pattern; the protocol says so.
+        return cast(LiteralPattern, re.compile("|".join(re.escape(needle) for needle in present)))
 
     def find(self, text: str) -> list[RedactionHit]:
         """Every non-overlapping occurrence of a known form, left to right."""

@@ -375,7 +375,7 @@ def _forget_plugin_classes() -> None:
 
 
 def _compile(pattern: str) -> tuple[Any, Any]:
-    import re2  # type: ignore[import-untyped]
+    import re2
 
     options = re2.Options()
     options.max_mem = 64 << 20

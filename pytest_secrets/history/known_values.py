@@ -41,7 +41,7 @@ class KnownValueMatcher:
         self._owners = owners
         self._pattern = None
         if owners:
-            import re2  # type: ignore[import-untyped]
+            import re2
 
             options = re2.Options()
             options.max_mem = 128 << 20
