@@ -249,3 +249,14 @@ def test_git_not_installed_skips_with_the_reason(
     result = project.run_subprocess("-k", "git-history or tracked-files", "-rs")
     result.assert_outcomes(skipped=2)
     result.stdout.fnmatch_lines(["*git is not installed (or not on PATH); install git to audit the repository*"])
+
+
+def test_a_project_in_a_subfolder_owns_the_findings_under_it(project: SecretsProject, repo: Repo) -> None:
+    elsewhere, inside = aws_key(), aws_key()
+    repo.commit("other team", **{"other/settings.py": f'KEY = "{elsewhere}"\n'})
+    repo.commit("service", **{"service/settings.py": f'KEY = "{inside}"\n'})
+    result = run(project, "--secrets-root", "service")
+    output = result.stdout.str()
+    assert f"fp {fingerprint_of(inside)}" in output
+    assert f"fp {fingerprint_of(elsewhere)}" not in output
+    result.stdout.fnmatch_lines(["*note: 1 detector finding(s) in history outside the project folder service/ not reported*"])

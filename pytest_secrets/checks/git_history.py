@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
 from pytest_secrets.adapters import git
@@ -69,7 +70,7 @@ class GitHistoryCheck:
             {"summary": scan.summary(), "notes": notes, "scanned": scan.blobs_scanned, "cache": pending},
         )
         findings = self._problems(context, scan, setup.problem)
-        findings += self._secrets(context, scan, setup)
+        findings += self._secrets(context, scan, setup, project_prefix(root, context.settings.root))
         return findings
 
     def _problems(self, context: AuditContext, scan: HistoryScan, baseline_problem: str | None) -> list[Finding]:
@@ -84,14 +85,22 @@ class GitHistoryCheck:
             problems.append(Finding(self.name, MISSING_MESSAGE.format(count=scan.missing), MISSING_FIX))
         return problems
 
-    def _secrets(self, context: AuditContext, scan: HistoryScan, setup: project.DetectorSetup) -> list[Finding]:
+    def _secrets(
+        self, context: AuditContext, scan: HistoryScan, setup: project.DetectorSetup, prefix: str
+    ) -> list[Finding]:
         accepted = {(e.type, e.secret_hash) for e in setup.baseline if e.is_secret is not True}
         marked_real = {(e.type, e.secret_hash) for e in setup.baseline if e.is_secret is True}
         live = {secret.fingerprint: secret for secret in context.inventory.known_secrets()}
         known_fingerprints = {group.fingerprint for group in scan.groups if group.kind == "known"}
         results: list[tuple[bool, int, Finding]] = []
+        elsewhere = 0
         for group in scan.groups:
             if group.kind == "detector" and (group.type, group.secret_hash) in accepted:
+                continue
+            # A project in a subfolder owns the detector findings under it; its own values
+            # (known findings) are reported wherever in the repository they were committed.
+            if prefix and group.kind == "detector" and not (group.path or "").startswith(prefix):
+                elsewhere += 1
                 continue
             if group.kind == "detector" and group.fingerprint in known_fingerprints:
                 continue  # the known-value finding names the same value, and its key
@@ -123,5 +132,20 @@ class GitHistoryCheck:
                 commit=group.commit[:10] if group.commit else None,
             )
             results.append((not is_live, group.timestamp or 0, finding))
+        if elsewhere:
+            context.note(
+                self.name,
+                f"{elsewhere} detector finding(s) in history outside the project folder {prefix} not reported "
+                "(run the audit from the repository's top folder to see them)",
+            )
         results.sort(key=lambda item: (item[0], item[1], item[2].path or "", item[2].line or 0))
         return [finding for _, _, finding in results]
+
+
+def project_prefix(repository: Path, project_root: Path) -> str:
+    """``services/api/`` when the project is a subfolder of its repository, else ``""``."""
+    try:
+        relative = project_root.resolve().relative_to(repository.resolve())
+    except ValueError:
+        return ""
+    return "" if str(relative) == "." else relative.as_posix() + "/"
