@@ -23,6 +23,7 @@ COLLECTOR_NAME = "secrets-audit"
 MARKER_NAME = "secrets_audit"
 CONTEXT_KEY = pytest.StashKey[AuditContext]()
 FINDINGS_KEY = pytest.StashKey[tuple[int, int]]()
+RESULTS_KEY = pytest.StashKey[list[dict[str, Any]]]()
 NOTES_KEY = pytest.StashKey[list[str]]()
 NOTES_ATTRIBUTE = "secrets_audit_notes"
 SUMMARY_TITLE = "secrets-audit"
@@ -30,6 +31,8 @@ FAILURE_HEADING = "secrets-audit::{check} (rule: {description})"
 SKIP_PREFIX = "not audited: "
 FINDINGS_ATTRIBUTE = "secrets_audit_findings"
 ACCEPTED_ATTRIBUTE = "secrets_audit_accepted"
+# Each finding as plain data (``Finding.to_record`` plus ``accepted``), for reports and --secrets-accept.
+RESULTS_ATTRIBUTE = "secrets_audit_results"
 
 
 class AuditCollector(pytest.Collector):
@@ -55,10 +58,13 @@ class AuditItem(pytest.Item):
             pytest.skip(f"{SKIP_PREFIX}{reason}")
         finally:
             self.stash[NOTES_KEY] = context.take_notes(self.name)
-        allowlist = context.settings.allowlist
+        allowlist = context.allowlist
         accepted = [f for f in findings if f.fingerprint and f.fingerprint.startswith(allowlist)] if allowlist else []
         findings = [finding for finding in findings if finding not in accepted]
         self.stash[FINDINGS_KEY] = (len(findings), len(accepted))
+        self.stash[RESULTS_KEY] = [{**f.to_record(), "accepted": False} for f in findings] + [
+            {**f.to_record(), "accepted": True} for f in accepted
+        ]
         if findings:
             raise SecretsAuditError.from_findings(self.name, findings)
 
@@ -87,9 +93,16 @@ class AuditPlugin:
         return self.settings.describe(found)
 
     def pytest_sessionstart(self, session: pytest.Session) -> None:
+        from pytest_secrets.allowlist import AllowlistError
+
         config = session.config
         can_write = not hasattr(config, "workerinput")
-        session.config.stash[CONTEXT_KEY] = AuditContext(self.settings, getattr(config, "cache", None), can_write)
+        context = AuditContext(self.settings, getattr(config, "cache", None), can_write)
+        try:
+            context.allowlist  # read the allowlist file now: a broken one is a usage error, not a finding
+        except AllowlistError as error:
+            raise pytest.UsageError(f"secrets-audit: invalid allowlist file {error}") from None
+        session.config.stash[CONTEXT_KEY] = context
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_collection_modifyitems(self, session: pytest.Session, items: list[pytest.Item]) -> None:
@@ -111,6 +124,7 @@ class AuditPlugin:
             if counts is not None:
                 setattr(report, FINDINGS_ATTRIBUTE, counts[0])
                 setattr(report, ACCEPTED_ATTRIBUTE, counts[1])
+                setattr(report, RESULTS_ATTRIBUTE, item.stash.get(RESULTS_KEY, []))
             setattr(report, NOTES_ATTRIBUTE, item.stash.get(NOTES_KEY, []))
         return report
 
@@ -123,15 +137,19 @@ class AuditPlugin:
             self.outcomes[check] = ("skipped", str(report.longrepr[2]).removeprefix("Skipped: ").removeprefix(SKIP_PREFIX))
         elif report.failed:
             count = getattr(report, FINDINGS_ATTRIBUTE, None)
-            detail = f"{count} finding{'s' if count != 1 else ''}" if count is not None else f"error in {report.when}"
+            detail = count_text(count, getattr(report, ACCEPTED_ATTRIBUTE, 0)) if count is not None else f"error in {report.when}"
             self.outcomes[check] = ("FAILED", detail)
         elif report.when == "call":
-            accepted = getattr(report, ACCEPTED_ATTRIBUTE, 0)
-            self.outcomes[check] = ("passed", f"{accepted} accepted by the allowlist" if accepted else "")
+            self.outcomes[check] = ("passed", count_text(0, getattr(report, ACCEPTED_ATTRIBUTE, 0)))
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        """One compact section: each check's outcome and counts, what was scanned, what was not audited."""
         if hasattr(terminalreporter.config, "workerinput") or not self.outcomes:
             return
+        from pytest_secrets.history.reporting import PLUGIN_NAME as HISTORY_PLUGIN
+
+        history = terminalreporter.config.pluginmanager.get_plugin(HISTORY_PLUGIN)
+        scans: dict[str, dict[str, Any]] = history.lines if history is not None else {}
         terminalreporter.write_sep("=", SUMMARY_TITLE)
         width = max(len(name) for name in self.outcomes)
         for check in (c.name for c in CHECKS):
@@ -139,6 +157,14 @@ class AuditPlugin:
                 outcome, detail = self.outcomes[check]
                 line = f"{check:<{width}}  {outcome}" + (f"  {detail}" if detail else "")
                 terminalreporter.write_line(line, red=outcome == "FAILED", yellow=outcome == "skipped")
-                for note in self.notes.get(check, []):
+                scan = scans.get(check, {})
+                if scan.get("summary"):
+                    terminalreporter.write_line(f"{'':<{width}}  scanned: {scan['summary']}")
+                for note in self.notes.get(check, []) + scan.get("notes", []):
                     terminalreporter.write_line(f"{'':<{width}}  note: {note}", yellow=True)
 
+
+def count_text(findings: int, accepted: int) -> str:
+    """``2 findings``, ``0 findings, 1 accepted by the allowlist``."""
+    text = f"{findings} finding{'s' if findings != 1 else ''}"
+    return f"{text}, {accepted} accepted by the allowlist" if accepted else text

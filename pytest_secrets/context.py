@@ -35,6 +35,13 @@ class AuditContext:
         self._notes: dict[str, list[str]] = {}
 
     @cached_property
+    def allowlist(self) -> tuple[str, ...]:
+        """Accepted fingerprints: the ``secrets_allowlist`` setting plus the allowlist file."""
+        from pytest_secrets.allowlist import read_allowlist
+
+        return self.settings.allowlist + read_allowlist(self.settings.root / self.settings.allowlist_file)
+
+    @cached_property
     def inventory(self) -> Inventory:
         from pytest_secrets.inventory import build_inventory
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from typing import Any
+
+KNOWN_VALUE_DETECTOR = "known value"
 
 
 @dataclass(frozen=True)
@@ -10,7 +13,8 @@ class Finding:
     """One violation of the secrets guide. It names where, never what.
 
     ``fingerprint`` is a short hash of the offending value (see ``values.fingerprint_of``);
-    ``fix`` is the guide's remedy in one sentence.
+    ``fix`` is the guide's remedy in one sentence; ``detector`` names what found a hardcoded
+    secret (a detect-secrets plugin, or :data:`KNOWN_VALUE_DETECTOR`) where that applies.
     """
 
     check: str
@@ -21,6 +25,11 @@ class Finding:
     key: str | None = None
     fingerprint: str | None = None
     commit: str | None = None
+    detector: str | None = None
+
+    def to_record(self) -> dict[str, Any]:
+        """Plain JSON data (no value), to travel on a test report to reports and the xdist controller."""
+        return asdict(self)
 
     @property
     def location(self) -> str:

@@ -54,6 +54,18 @@ DEPLOY_EXCLUDE_DESC = (
     "Path globs, relative to the project folder, of compose files, Dockerfiles and CI workflows the "
     "deploy-files check skips, one per line (e.g. examples/*)."
 )
+ALLOWLIST_FILE_DESC = (
+    "The committed file of accepted finding fingerprints (one per line, each with a '# check, where, "
+    "when' comment), read alongside secrets_allowlist; --secrets-accept appends to it. Default: .secrets-allowlist."
+)
+REPORT_DESC = (
+    "Write every finding of the run (audit checks and leak guard) to this file: SARIF 2.1.0 when the "
+    "name ends in .sarif, JSON otherwise; a relative path is taken from the current folder. Never holds a value."
+)
+ACCEPT_DESC = (
+    "Accept the findings of this run after review: append their fingerprints to the allowlist file, "
+    "so the next run passes and the acceptance is a reviewable diff. Not for CI."
+)
 ROTATION_FILE_DESC = (
     "The committed rotation schedule (key names, intervals, last-rotated dates; no values). "
     "Default: .secrets-rotation.toml."
@@ -215,6 +227,7 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("ignore_code_keys", IGNORE_CODE_KEYS_DESC, parse_list, "linelist"),
     SettingSpec("baseline", BASELINE_DESC, parse_relative_path),
     SettingSpec("allowlist", ALLOWLIST_DESC, parse_allowlist, "linelist"),
+    SettingSpec("allowlist_file", ALLOWLIST_FILE_DESC, parse_relative_path),
     SettingSpec("gitignore_patterns", GITIGNORE_PATTERNS_DESC, parse_list, "linelist"),
     SettingSpec("rotation_file", ROTATION_FILE_DESC, parse_relative_path),
     SettingSpec("deploy_exclude", DEPLOY_EXCLUDE_DESC, parse_list, "linelist"),
@@ -223,6 +236,8 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("leak_guard", LEAK_GUARD_DESC, parse_bool),
     SettingSpec("leak_action", LEAK_ACTION_DESC, parse_leak_action, cli_flag="--secrets-leak-action"),
     SettingSpec("canary", CANARY_DESC, parse_bool, cli_flag="--secrets-canary", cli_action="store_true"),
+    SettingSpec("report", REPORT_DESC, parse_relative_path, cli_flag="--secrets-report"),
+    SettingSpec("accept", ACCEPT_DESC, parse_bool, cli_flag="--secrets-accept", cli_action="store_true"),
 )
 
 # Settings whose field name differs from the spec name.

@@ -68,6 +68,9 @@ def pytest_configure(config: pytest.Config) -> None:
     from pytest_secrets.history.reporting import register as register_history
 
     register_history(config)
+    from pytest_secrets.reports.plugin import register as register_reports
+
+    register_reports(config, resolved)
     if resolved.leak_guard:
         from pytest_secrets.leakguard.plugin import register
 

@@ -45,6 +45,7 @@ class AuditSettings:
     ignore_code_keys: tuple[str, ...] = ()
     baseline_file: str = ".secrets.baseline"
     allowlist: tuple[str, ...] = ()
+    allowlist_file: str = ".secrets-allowlist"
     gitignore_patterns: tuple[str, ...] = DEFAULT_GITIGNORE_PATTERNS
     rotation_file: str = ".secrets-rotation.toml"
     deploy_exclude: tuple[str, ...] = ()
@@ -54,6 +55,8 @@ class AuditSettings:
     leak_guard: bool = True
     leak_action: str = "fail"
     canary: bool = False
+    report: str | None = None
+    accept: bool = False
 
     def source_of(self, name: str) -> str:
         return self.sources.get(name, "default")

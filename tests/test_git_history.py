@@ -55,18 +55,18 @@ def test_second_run_scans_zero_blobs(project: SecretsProject, repo: Repo, xdist_
     repo.commit("one", **{"a.py": "x = 1\n", "b.py": "y = 2\n"})  # + conftest.py, pytest.ini, .gitignore
     first = run(project, *xdist_args)
     first.assert_outcomes(passed=2)
-    first.stdout.fnmatch_lines(["git-history: 1 commits, 1 refs, 4 blobs, 4 scanned, 0 from cache*"])
+    first.stdout.fnmatch_lines(["*scanned: 1 commits, 1 refs, 4 blobs, 4 scanned, 0 from cache*"])
     second = run(project, *xdist_args)
     second.assert_outcomes(passed=2)
     second.stdout.fnmatch_lines(
         [
-            "git-history: 1 commits, 1 refs, 4 blobs, 0 scanned, 4 from cache*",
-            "tracked-files: 4 tracked files, 0 scanned, 4 from cache",
+            "*scanned: 1 commits, 1 refs, 4 blobs, 0 scanned, 4 from cache*",
+            "*scanned: 4 tracked files, 0 scanned, 4 from cache",
         ]
     )
     repo.commit("two", **{"c.py": "z = 3\n"})
     third = run(project, *xdist_args)
-    third.stdout.fnmatch_lines(["git-history: 2 commits, 1 refs, 5 blobs, 1 scanned, 4 from cache*"])
+    third.stdout.fnmatch_lines(["*scanned: 2 commits, 1 refs, 5 blobs, 1 scanned, 4 from cache*"])
 
 
 def test_branches_tags_and_stashes_are_audited(project: SecretsProject, repo: Repo) -> None:
@@ -174,7 +174,7 @@ def test_binary_files_are_counted_not_failed(project: SecretsProject, repo: Repo
     repo.commit("binary", **{"blob.dat": b"\xff\xfe\x00" * 200, "logo.png": b"\x89PNG\r\n\x1a\n" + b"\x00" * 40})
     result = run(project)
     result.assert_outcomes(passed=2)
-    result.stdout.fnmatch_lines(["*git-history:*1 binary/non-UTF-8*1 excluded by detect-secrets' file-name filters*"])
+    result.stdout.fnmatch_lines(["*scanned:*1 binary/non-UTF-8*1 excluded by detect-secrets' file-name filters*"])
 
 
 def test_tracked_files_honours_pragma_and_reports_today_only(project: SecretsProject, repo: Repo) -> None:

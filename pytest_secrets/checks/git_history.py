@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from pytest_secrets.adapters import git
 from pytest_secrets.context import AuditContext
-from pytest_secrets.findings import CheckCannotRun, Finding
+from pytest_secrets.findings import KNOWN_VALUE_DETECTOR, CheckCannotRun, Finding
 from pytest_secrets.history import project
 from pytest_secrets.history.engine import HistoryScan, cache_key, scan_history
 
@@ -130,6 +130,7 @@ class GitHistoryCheck:
                 key=group.type,
                 fingerprint=group.fingerprint,
                 commit=group.commit[:10] if group.commit else None,
+                detector=group.type if group.kind == "detector" else KNOWN_VALUE_DETECTOR,
             )
             results.append((not is_live, group.timestamp or 0, finding))
         if elsewhere:

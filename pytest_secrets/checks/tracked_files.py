@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 from pytest_secrets.adapters import git
 from pytest_secrets.adapters.detect_secrets import Scanner
 from pytest_secrets.context import AuditContext
-from pytest_secrets.findings import Finding
+from pytest_secrets.findings import KNOWN_VALUE_DETECTOR, Finding
 from pytest_secrets.history import project
 from pytest_secrets.history.engine import MAX_BLOB_BYTES
 from pytest_secrets.history.known_values import KnownValueMatcher
@@ -88,7 +88,9 @@ class TrackedFilesCheck:
                 for hit in matcher.find(data) if matcher else []:
                     message = f"{project.LIVE_PREFIX}the current value of {hit.key} is hardcoded here ({hit.form} form)"
                     fix = project.fix_for_tree(context.settings.baseline_file, live=True)
-                    findings.append(Finding(self.name, message, fix, name, hit.line, hit.key, hit.fingerprint))
+                    findings.append(
+                        Finding(self.name, message, fix, name, hit.line, hit.key, hit.fingerprint, detector=KNOWN_VALUE_DETECTOR)
+                    )
         pending = project.store_cache(context, key, {"version": CACHE_VERSION, "files": new}) if new != old else None
         summary = (
             f"{counts['files']} tracked files, {counts['scanned']} scanned, {counts['cached']} from cache"
@@ -124,7 +126,7 @@ class TrackedFilesCheck:
         if is_live:
             message = f"{project.LIVE_PREFIX}{message}; it is the current value of {live[fingerprint].key}"
         fix = project.fix_for_tree(context.settings.baseline_file, is_live)
-        return Finding(self.name, message, fix, name, line, kind, fingerprint)
+        return Finding(self.name, message, fix, name, line, kind, fingerprint, detector=kind)
 
     @staticmethod
     def _dedupe(findings: list[Finding]) -> list[Finding]:

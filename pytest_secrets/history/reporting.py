@@ -4,7 +4,8 @@ Under xdist an audit item runs in a worker, and workers must not write the pytes
 check leaves a JSON report (counts, notes, and the cache payload it could not write: blob
 ids, hashes and fingerprints, never a value) in the audit context; the ``makereport``
 wrapper attaches it to the call report, which xdist sends to the controller; there
-``pytest_runtest_logreport`` writes the cache and keeps the counts for the terminal summary.
+``pytest_runtest_logreport`` writes the cache and keeps the counts, which the audit's
+terminal summary and the report file show.
 Without xdist the same path runs in one process (the check has already written the cache).
 
 Registered by :func:`register` from the entry point's ``pytest_configure`` when the audit
@@ -20,7 +21,6 @@ import pytest
 PLUGIN_NAME = "secrets-audit-history"
 REPORT_ATTRIBUTE = "secrets_audit_history"
 CHECK_NAMES = ("git-history", "tracked-files")
-SUMMARY_TITLE = "secrets-audit history"
 
 
 def register(config: pytest.Config) -> None:
@@ -87,13 +87,3 @@ class HistoryReportPlugin:
             for write in pending if isinstance(pending, list) else [pending]:
                 cache.set(CACHE_PREFIX + str(write["key"]), write["value"])
         self.lines[str(entry.get("check"))] = {"summary": entry.get("summary", ""), "notes": entry.get("notes", [])}
-
-    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
-        if not self.lines or hasattr(terminalreporter.config, "workerinput"):
-            return
-        terminalreporter.write_sep("-", SUMMARY_TITLE)
-        for check in CHECK_NAMES:
-            if check in self.lines:
-                terminalreporter.write_line(f"{check}: {self.lines[check]['summary']}")
-                for note in self.lines[check]["notes"]:
-                    terminalreporter.write_line(f"  {note}", yellow=True)
