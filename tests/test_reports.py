@@ -297,3 +297,39 @@ def test_a_malformed_allowlist_file_is_a_usage_error(project: SecretsProject) ->
     result = project.run()
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*invalid allowlist file *.secrets-allowlist:2: expected a hex fingerprint*"])
+
+
+# --- the README's CI workflow ------------------------------------------------------------
+
+
+def readme_workflow() -> str:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    return readme.split("### Use in CI", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+
+
+def test_the_readme_workflow_audits_full_history_with_canaries_and_uploads_its_report(sample: Sample) -> None:
+    import yaml
+
+    text = readme_workflow()
+    workflow = yaml.safe_load(text)
+    assert workflow["permissions"]["security-events"] == "write"
+    steps = workflow["jobs"]["test"]["steps"]
+    checkout = next(step for step in steps if step.get("uses", "").startswith("actions/checkout@"))
+    assert checkout["with"]["fetch-depth"] == 0
+    command = next(step["run"] for step in steps if step.get("run", "").startswith("pytest "))
+    args = command.split()[1:]
+    assert "--secrets-audit" in args and "--secrets-canary" in args
+    report = args[args.index("--secrets-report") + 1]
+    upload = next(step for step in steps if step.get("uses", "").startswith("github/codeql-action/upload-sarif@"))
+    assert upload["with"]["sarif_file"] == report and upload["if"] == "always()"
+    cached = [step for step in steps if step.get("uses", "").startswith("actions/cache/")]
+    assert {step["with"]["path"] for step in cached} == {".pytest_cache"}
+
+    # The workflow's own command on a real project writes the report the upload step names,
+    # and the workflow file itself passes the deploy-files check.
+    sample.project.write(".github/workflows/secrets.yml", text)
+    result = sample.project.pytester.runpytest(*args, "-k", CHECKS + " or deploy-files")
+    assert (sample.project.path / report).is_file()
+    result.stdout.fnmatch_lines(["deploy-files*passed  0 findings"])
+    sample.assert_nothing_leaked(result.stdout.str(), sample.written_files())
+
