@@ -333,3 +333,42 @@ def test_the_readme_workflow_audits_full_history_with_canaries_and_uploads_its_r
     result.stdout.fnmatch_lines(["deploy-files*passed  0 findings"])
     sample.assert_nothing_leaked(result.stdout.str(), sample.written_files())
 
+
+
+def test_accepting_a_detect_secrets_finding_in_a_tracked_file_records_it_in_the_baseline(project: SecretsProject) -> None:
+    """The pre-commit hook reads the baseline, so that is where a tracked file's false positive belongs."""
+    from pytest_secrets.adapters.baseline_writer import create_baseline
+
+    token = github_token()
+    project.git("init", "-q", "-b", "main")
+    project.write(".pre-commit-config.yaml", PRE_COMMIT_CONFIG)
+    create_baseline(project.path, [], ".secrets.baseline")
+    project.write("notes.md", f"example token from the provider's docs: {token}\n")
+    project.git("add", "-A")
+    project.git("commit", "-q", "-m", "docs")
+    before = (project.path / ".secrets.baseline").read_text()
+    checks = "tracked-files or git-history or pre-commit"
+
+    first = project.run("-k", checks, "--secrets-accept")
+    first.stdout.fnmatch_lines(["secrets-accept: 1 detect-secrets finding in tracked files recorded in .secrets.baseline as audited*"])
+    baseline = json.loads((project.path / ".secrets.baseline").read_text())
+    [entry] = baseline["results"]["notes.md"]
+    assert entry["type"] == "GitHub Token" and entry["is_secret"] is False and entry["line_number"] == 1
+    assert not (project.path / ".secrets-allowlist").exists()  # the baseline covers history and the hook too
+    assert json.loads(before)["plugins_used"] == baseline["plugins_used"]
+
+    second = project.run("-k", checks)
+    second.assert_outcomes(passed=3)
+    for text in (second.stdout.str(), first.stdout.str(), (project.path / ".secrets.baseline").read_text()):
+        for form in encoded_forms(token):
+            assert form.text not in text
+
+
+PRE_COMMIT_CONFIG = (
+    "repos:\n"
+    "  - repo: https://github.com/Yelp/detect-secrets\n"
+    "    rev: v1.5.0\n"
+    "    hooks:\n"
+    "      - id: detect-secrets\n"
+    "        args: ['--baseline', '.secrets.baseline']\n"
+)

@@ -1,4 +1,4 @@
-"""Writing a new ``.secrets.baseline`` with detect-secrets' own library calls.
+"""Writing ``.secrets.baseline`` with detect-secrets' own library calls: a new one, or accepted entries.
 
 Not with its command line: ``detect-secrets scan`` writes detect-secrets' verification filter
 into the baseline, and every later scan that loads such a baseline (the pre-commit hook
@@ -12,8 +12,10 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
-from pytest_secrets.adapters.detect_secrets import default_config
+from pytest_secrets.adapters.detect_secrets import DetectorConfig, default_config
+from pytest_secrets.values import fingerprint_of
 
 
 def create_baseline(top: Path, files: Iterable[str], baseline_name: str) -> int:
@@ -34,3 +36,49 @@ def create_baseline(top: Path, files: Iterable[str], baseline_name: str) -> int:
     (top / baseline_name).parent.mkdir(parents=True, exist_ok=True)
     baseline.save_to_file(output, str(top / baseline_name))
     return sum(len(items) for items in output["results"].values())
+
+
+def accept_in_baseline(
+    top: Path, baseline_path: Path, config: DetectorConfig, wanted: Iterable[tuple[str, str]]
+) -> list[tuple[str, str]]:
+    """Record tracked-file findings as audited false positives (``is_secret: false``) in the baseline.
+
+    ``wanted`` holds (file relative to ``top``, fingerprint) pairs from a run's findings. Each
+    file is scanned again with the baseline's own settings to find the detect-secrets entry whose
+    value has that fingerprint; the entry is added to the baseline's JSON as it is, so the
+    baseline's settings and every existing entry stay byte for byte (a reviewable diff), where
+    ``detect-secrets scan --baseline`` would rewrite them. Returns the pairs it recorded.
+    """
+    import json
+
+    from detect_secrets.core.secrets_collection import SecretsCollection
+    from detect_secrets.settings import transient_settings
+
+    data = json.loads(baseline_path.read_text(encoding="utf-8"))
+    results: dict[str, list[dict[str, Any]]] = data.setdefault("results", {})
+    by_file: dict[str, set[str]] = {}
+    for filename, fingerprint in wanted:
+        by_file.setdefault(filename, set()).add(fingerprint)
+    recorded: list[tuple[str, str]] = []
+    with transient_settings(config.as_dict()):
+        for filename, fingerprints in sorted(by_file.items()):
+            collection = SecretsCollection(root=str(top))
+            collection.scan_file(filename)
+            entries = results.setdefault(filename, [])
+            present = {(entry.get("type"), entry.get("hashed_secret")) for entry in entries}
+            for _, secret in collection:
+                fingerprint = fingerprint_of(secret.secret_value or "")
+                if fingerprint not in fingerprints or (secret.type, secret.secret_hash) in present:
+                    continue
+                present.add((secret.type, secret.secret_hash))
+                entry = secret.json()
+                entry["is_secret"] = False
+                entries.append(entry)
+                recorded.append((filename, fingerprint))
+            entries.sort(key=lambda entry: (int(str(entry.get("line_number", 0))), str(entry.get("type"))))
+            if not entries:
+                del results[filename]
+    if recorded:
+        data["results"] = dict(sorted(results.items()))
+        baseline_path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    return recorded

@@ -34,6 +34,12 @@ ACCEPTED_LINE = (
     "secrets-accept: {count} finding{s} accepted into {path}; review the diff and commit it "
     "(the next run treats them as accepted)"
 )
+# The checks that honour .secrets.baseline entries, wherever the value appears.
+BASELINE_CHECKS = ("tracked-files", "git-history", "pre-commit")
+BASELINE_LINE = (
+    "secrets-accept: {count} detect-secrets finding{s} in tracked files recorded in {path} as audited "
+    "(is_secret: false); review the diff and commit it"
+)
 NOTHING_TO_ACCEPT = "secrets-accept: nothing new to accept ({path} already holds every fingerprint found)"
 CANNOT_ACCEPT = (
     "secrets-accept: {count} finding{s} without a fingerprint cannot be accepted (fix them, or change "
@@ -184,13 +190,17 @@ class ReportPlugin:
         self.lines.append((REPORT_WRITTEN.format(count=count, s="" if count == 1 else "s", path=path, kind=kind), {}))
 
     def _accept(self) -> None:
+        """Accept the open audit findings: tracked-file detector findings into the baseline, the rest by fingerprint."""
         from pytest_secrets.allowlist import Acceptance, AllowlistError, append_acceptances
 
         path = self.settings.root / self.settings.allowlist_file
         today = datetime.date.today().isoformat()
         open_audit = [r for r in self.results if r.status == "open" and r.check != LEAK_GUARD_CHECK]
+        in_baseline = {r.fingerprint for r in self._accept_in_baseline([r for r in open_audit if self._belongs_in_baseline(r)])}
         acceptances = []
         for result in open_audit:
+            if result.check in BASELINE_CHECKS and result.fingerprint in in_baseline:
+                continue  # these checks honour the baseline, which now holds the value
             if result.fingerprint:
                 where = f"{result.path}:{result.line}" if result.path and result.line else (result.path or "")
                 if result.commit:
@@ -212,6 +222,48 @@ class ReportPlugin:
             checks = ", ".join(dict.fromkeys(r.check for r in unfingerprinted))
             count = len(unfingerprinted)
             self.lines.append((CANNOT_ACCEPT.format(count=count, s="" if count == 1 else "s", checks=checks), {"yellow": True}))
+
+    @staticmethod
+    def _belongs_in_baseline(result: ResultRecord) -> bool:
+        """A detect-secrets finding in a tracked file: the pre-commit hook must know it too."""
+        from pytest_secrets.findings import KNOWN_VALUE_DETECTOR
+
+        return result.check == "tracked-files" and bool(result.path and result.fingerprint) and result.detector not in (
+            None,
+            KNOWN_VALUE_DETECTOR,
+        )
+
+    def _accept_in_baseline(self, results: list[ResultRecord]) -> list[ResultRecord]:
+        """Record ``results`` in a sound, existing baseline; returns those recorded (none without one)."""
+        from pytest_secrets.audit import CONTEXT_KEY
+
+        context = self.config.stash.get(CONTEXT_KEY, None)
+        if not results or context is None:
+            return []
+        from pytest_secrets.adapters.baseline_writer import accept_in_baseline
+        from pytest_secrets.history.project import detector_setup
+
+        setup = detector_setup(context)
+        if setup.problem or not setup.baseline_path.is_file():
+            return []
+        root = self.settings.root.resolve()
+        keys: dict[ResultRecord, tuple[str, str]] = {}
+        for result in results:
+            try:
+                name = (self.paths.base / str(result.path)).resolve().relative_to(root).as_posix()
+            except ValueError:
+                continue  # outside the project folder: the allowlist takes it
+            keys[result] = (name, str(result.fingerprint))
+        try:
+            recorded = set(accept_in_baseline(root, setup.baseline_path, setup.config, keys.values()))
+        except (OSError, ValueError) as error:
+            self.lines.append((f"secrets-accept: could not update {setup.baseline_path}: {error}", {"red": True}))
+            return []
+        if recorded:
+            shown = os.path.relpath(setup.baseline_path, self.config.invocation_params.dir)
+            count = len(recorded)
+            self.lines.append((BASELINE_LINE.format(count=count, s="" if count == 1 else "s", path=shown), {"yellow": True}))
+        return [result for result, key in keys.items() if key in recorded]
 
     @pytest.hookimpl(trylast=True)
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
