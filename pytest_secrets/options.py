@@ -282,6 +282,19 @@ def raw_value(config: pytest.Config, spec: SettingSpec, environ: Mapping[str, st
     return None
 
 
+# Flags that only mean something when the audit runs: given without it, they would silently do nothing.
+AUDIT_ONLY_FLAGS = ("--secrets-report", "--secrets-accept")
+
+
+def refuse_audit_only_flags(config: pytest.Config) -> None:
+    """A usage error for a flag such as ``--secrets-report`` given while the audit is off."""
+    for spec in SPECS:
+        if spec.cli_flag in AUDIT_ONLY_FLAGS and config.getoption(spec.dest, default=None) is not None:
+            raise pytest.UsageError(
+                f"{spec.cli_flag} needs the audit: add --secrets-audit (or set secrets_audit = true)"
+            )
+
+
 def is_enabled(config: pytest.Config) -> bool:
     """Cheap check used by the entry point before anything else is imported."""
     spec = SPECS[0]

@@ -59,6 +59,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", MARKER)
     config.addinivalue_line("markers", ALLOW_LEAK_MARKER)
     if not options.is_enabled(config):
+        options.refuse_audit_only_flags(config)
         return
     from pytest_secrets.audit import AuditPlugin
     from pytest_secrets.settings import resolve

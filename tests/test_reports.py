@@ -372,3 +372,12 @@ PRE_COMMIT_CONFIG = (
     "      - id: detect-secrets\n"
     "        args: ['--baseline', '.secrets.baseline']\n"
 )
+
+
+@pytest.mark.parametrize("flag", [("--secrets-report", "report.json"), ("--secrets-accept",)])
+def test_report_and_accept_flags_without_the_audit_are_a_usage_error(pytester: pytest.Pytester, flag: tuple[str, ...]) -> None:
+    pytester.makepyfile("def test_one():\n    pass\n")
+    result = pytester.runpytest(*flag)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([f"*{flag[0]} needs the audit: add --secrets-audit*"])
+    assert not (pytester.path / "report.json").exists()
