@@ -16,12 +16,14 @@ google-re2 is installed (a dependency), all forms of all values are compiled int
 automaton (``adapters.literal_search``): one linear scan, whatever the number of values (about
 300 MB/s for 200 values here, against 3.5 MB/s for 200 ``in`` checks). Without RE2, or for text
 RE2 cannot take (lone surrogates), clean text is ruled out by a *window filter*: the text is cut, in C, into
-consecutive ``GRAM``-character windows (``re.findall``), and the set of windows is compared
-with the set of every ``GRAM``-character substring of every form (``set.isdisjoint``, also C).
-A form at least ``2 * GRAM - 1`` characters long that occurs in the text must fully contain one
+consecutive ``g``-character windows (``re.findall``), and the set of windows is compared
+with the set of every ``g``-character substring of every form (``isdisjoint``, also C; the
+set is kept as the keys of a dict of strings, which the garbage collector never traverses).
+A form at least ``2 * g - 1`` characters long that occurs in the text must fully contain one
 of those windows (the first window starting at or after the occurrence ends at most
-``2 * GRAM - 1`` characters later), so a disjoint result proves none of them is present.
-Shorter forms are checked with ``str.__contains__``. Only when the filter passes is each form
+``2 * g - 1`` characters later), so a disjoint result proves none of them is present.
+Shorter forms are checked with ``str.__contains__``. The window length ``g`` is ``GRAM``, or
+more when every form is long enough (half the shortest form): fewer windows to cut and look up. Only when the filter passes is each form
 checked with ``in``, and only the forms actually present go into a regex that masks them in a
 single left-to-right pass.
 """
@@ -35,7 +37,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import cast
 
-from pytest_secrets.adapters.literal_search import LiteralMatch, LiteralPattern, compile_literals
+from pytest_secrets.adapters.literal_search import LiteralMatch, LiteralPattern, compile_literals, occurs_in
 from pytest_secrets.values import SecretValue
 
 # Shorter values cannot be told apart from ordinary text; the strength check flags them.
@@ -45,11 +47,12 @@ MIN_CORE_LENGTH = 8
 # Characters that occur in no base64/hex/url form, used when an informative mask could
 # combine with neighbouring text into a form again (see ``Redactor.mask``).
 FALLBACK_MASK_CHARS = "*#~^"
-# Window length of the clean-text filter; forms of 2 * GRAM - 1 characters or more use it.
+# Shortest window of the clean-text filter; forms of 2 * GRAM - 1 characters or more use it.
 GRAM = 8
-_WINDOWS = re.compile(".{%d}" % GRAM, re.DOTALL)
-# Up to this length, ``contains_secret`` uses the window filter even when RE2 is available.
-SHORT_TEXT = 96
+# Up to this many windows of text, ``contains_secret`` uses the window filter even when RE2 is
+# available: the filter's cost grows with the text, the RE2 call's is mostly fixed (measured:
+# they cost the same at about 6.5 windows).
+SHORT_TEXT_WINDOWS = 6
 
 
 @dataclass(frozen=True)
@@ -136,13 +139,18 @@ class Redactor:
         self._owners = owners
         # Longest first, so a longer form wins over a shorter one at the same position.
         self._needles = sorted(owners, key=len, reverse=True)
-        self._short = [needle for needle in self._needles if len(needle) < 2 * GRAM - 1]
-        self._grams = frozenset(
-            needle[start : start + GRAM]
+        gram = max(GRAM, (min(map(len, self._needles), default=0) + 1) // 2)
+        self._windows = re.compile(".{%d}" % gram, re.DOTALL)
+        self._short_text = SHORT_TEXT_WINDOWS * gram
+        self._short = [needle for needle in self._needles if len(needle) < 2 * gram - 1]
+        # A dict holding only strings is untracked by the garbage collector; a frozenset of
+        # thousands of strings would be walked by every full collection of the session.
+        self._grams = dict.fromkeys(
+            needle[start : start + gram]
             for needle in self._needles
-            if len(needle) >= 2 * GRAM - 1
-            for start in range(len(needle) - GRAM + 1)
-        )
+            if len(needle) >= 2 * gram - 1
+            for start in range(len(needle) - gram + 1)
+        ).keys()
         self._automaton: LiteralPattern | None = compile_literals(self._needles) if self._needles and use_re2 else None
         used = set("".join(self._needles))
         self._fallback_char = next(
@@ -158,7 +166,7 @@ class Redactor:
             for needle in self._short:
                 if needle in text:
                     return True
-        return bool(self._grams) and not self._grams.isdisjoint(_WINDOWS.findall(text))
+        return bool(self._grams) and not self._grams.isdisjoint(self._windows.findall(text))
 
     def _present(self, text: str) -> list[str]:
         if not self._may_contain(text):
@@ -190,10 +198,19 @@ class Redactor:
         return hits
 
     def contains_secret(self, text: str) -> bool:
-        if len(text) <= SHORT_TEXT:
-            # The RE2 call costs more than the window filter on a line or two of text.
-            return self._may_contain(text) and any(needle in text for needle in self._needles)
-        return self._pattern_for(text) is not None
+        if len(text) > self._short_text and self._automaton is not None:
+            try:
+                return occurs_in(self._automaton, text)
+            except UnicodeEncodeError:
+                pass  # lone surrogates: RE2 needs valid UTF-8, take the plain path
+        # The window filter, inlined (this runs for every log record): on a line or two of
+        # text it costs less than the RE2 call.
+        for needle in self._short:
+            if needle in text:
+                return True
+        if self._grams.isdisjoint(self._windows.findall(text)):
+            return False
+        return any(needle in text for needle in self._needles)
 
     def mask(self, text: str) -> str:
         """Replace every occurrence with ``[REDACTED:KEY]``.

@@ -177,6 +177,36 @@ def test_clean_tests_pass_and_the_summary_says_so(leaky: SecretsProject) -> None
     result.stdout.fnmatch_lines([f"*{SUMMARY_TITLE}*", "no known secret leaked (1 value watched in this process)"])
 
 
+def test_each_phase_judges_only_new_report_content_yet_misses_nothing(leaky: SecretsProject, value: str) -> None:
+    """A report repeats the earlier phases' sections; a section added later under an earlier
+    phase's name, and the earlier sections of a masked report, are still judged and masked."""
+    leaky.write("conftest.py", "def pytest_runtest_logreport(report):\n    open('reports.log', 'a').write(repr(report.__dict__))\n")
+    body = (
+        "@pytest.fixture\ndef client(request):\n    print('setup ok')\n    yield\n    print('teardown', VALUE)\n\n"
+        "def test_late_section(request):\n    request.node.add_report_section('setup', 'http', 'body ' + VALUE)\n\n"
+        "def test_clean_then_teardown_leak(client):\n    print('call ok')\n\n"
+        "def test_call_leak(client):\n    print('call', VALUE)\n"
+    )
+    result = run_test(leaky, body, "-rA")
+    result.assert_outcomes(passed=1, failed=2, errors=2)
+    result.stdout.fnmatch_lines(["*test_late_section*report section 'Captured http setup'*"])
+    result.stdout.fnmatch_lines(["*ERROR at teardown of test_clean_then_teardown_leak*"])
+    assert_never_shown(value, output_of(result), (leaky.path / "reports.log").read_text())
+
+
+def test_warnings_still_reach_pytest_and_leaking_ones_masked(leaky: SecretsProject, value: str) -> None:
+    body = (
+        "def test_clean():\n    warnings.warn('a clean deprecation', DeprecationWarning)\n\n"
+        "def test_leak():\n    warnings.warn('rejected ' + VALUE)\n"
+    )
+    result = run_test(leaky, body)
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(
+        ["*warnings summary*", "*test_clean*", "*DeprecationWarning: a clean deprecation*", "*test_leak*", "*UserWarning: rejected [[]REDACTED:*"]
+    )
+    assert_never_shown(value, output_of(result))
+
+
 # --- every encoding ------------------------------------------------------------------------
 
 ENCODINGS = {

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from typing import Protocol
+from typing import Any, Protocol
 
 RE2_MAX_MEMORY = 256 << 20
 
@@ -42,3 +42,14 @@ def compile_literals(needles: list[str]) -> LiteralPattern | None:
     except Exception:  # re2 raises its own error type for patterns it cannot build
         return None
     return pattern
+
+
+def occurs_in(pattern: LiteralPattern, text: str) -> bool:
+    """Whether a pattern from :func:`compile_literals` matches anywhere in ``text``.
+
+    RE2 is given the UTF-8 bytes: that skips its wrapper's character-offset bookkeeping, about
+    a third of the cost of searching a few lines. Raises ``UnicodeEncodeError`` for text with
+    lone surrogates, like :meth:`LiteralPattern.search` does.
+    """
+    search: Any = pattern.search  # RE2 takes bytes too; the protocol only promises str
+    return search(text.encode("utf-8")) is not None

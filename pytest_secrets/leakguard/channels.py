@@ -1,4 +1,4 @@
-"""The live channels: log records as they are made, and output written straight to the terminal.
+"""The live channels: log records as they are made, output written straight to the terminal, warnings.
 
 Captured output is checked after each phase, from the report. Two channels cannot wait:
 
@@ -18,12 +18,16 @@ is one ``getMessage()`` and one scan.
 :class:`MaskingStream` that checks and masks each ``write``. Known gaps, documented in
 ``docs/leak-guard.md``: a value split across two ``write`` calls, writes to
 ``sys.stdout.buffer``, and writes to file descriptors 1 and 2 from C code or subprocesses.
+
+Warnings wait: a :class:`WarningRecorder` holds back the running test's warnings, which the
+plugin judges per phase and hands on to pytest, masked, when the test is done.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import warnings
 from collections.abc import Callable
 from typing import IO, Any
 
@@ -42,12 +46,18 @@ def record_location(record: logging.LogRecord) -> str:
     return f"{path}:{record.lineno}"
 
 
-def inspect_record(record: logging.LogRecord, guard: LeakGuard, sink: LeakSink, phase: Callable[[], str]) -> None:
-    """Check a new record; on a hit, report it and mask the record in place."""
-    try:
-        message = record.getMessage()
-    except Exception:  # a bad format string: logging reports it when the record is handled
-        return
+def inspect_record(
+    record: logging.LogRecord, guard: LeakGuard, sink: LeakSink, phase: Callable[[], str], message: str | None = None
+) -> None:
+    """Check a new record; on a hit, report it and mask the record in place.
+
+    ``message`` is the record's ``getMessage()`` when the caller already has it.
+    """
+    if message is None:
+        try:
+            message = record.getMessage()
+        except Exception:  # a bad format string: logging reports it when the record is handled
+            return
     leaks: list[Leak] = []
     if not guard.contains(message) and not record.exc_info and not record.stack_info:
         return
@@ -71,30 +81,43 @@ def inspect_record(record: logging.LogRecord, guard: LeakGuard, sink: LeakSink, 
 
 
 class RecordFactory:
-    """Wraps the current log record factory; installed for the session, then put back."""
+    """Wraps the current log record factory; installed for the session, then put back.
+
+    The installed factory is a plain function (a closure), the cheapest thing to call for
+    every record; a clean record costs one ``getMessage()`` and one scan.
+    """
 
     def __init__(self, guard: LeakGuard, sink: LeakSink, phase: Callable[[], str]) -> None:
         self.guard = guard
         self.sink = sink
         self.phase = phase
         self.previous: Callable[..., logging.LogRecord] | None = None
-
-    def __call__(self, *args: Any, **kwargs: Any) -> logging.LogRecord:
-        record: logging.LogRecord = self.previous(*args, **kwargs)  # type: ignore[misc]
-        if self.guard:
-            inspect_record(record, self.guard, self.sink, self.phase)
-        return record
+        self.installed: Callable[..., logging.LogRecord] | None = None
 
     def install(self) -> None:
-        self.previous = logging.getLogRecordFactory()
-        logging.setLogRecordFactory(self)
+        previous = self.previous = logging.getLogRecordFactory()
+        guard, sink, phase = self.guard, self.sink, self.phase
+
+        def guarded_record_factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+            record = previous(*args, **kwargs)
+            if guard.watching:
+                try:
+                    message = record.getMessage()
+                except Exception:  # a bad format string: logging reports it when the record is handled
+                    return record
+                if guard.contains(message) or record.exc_info or record.stack_info:
+                    inspect_record(record, guard, sink, phase, message)
+            return record
+
+        self.installed = guarded_record_factory
+        logging.setLogRecordFactory(guarded_record_factory)
 
     def uninstall(self) -> None:
         if self.previous is None:
             return
-        if logging.getLogRecordFactory() is self:
+        if logging.getLogRecordFactory() is self.installed:
             logging.setLogRecordFactory(self.previous)
-        self.previous = None
+        self.previous = self.installed = None
 
 
 class MaskingStream:
@@ -124,3 +147,37 @@ class MaskingStream:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._wrapped, name)
+
+
+class WarningRecorder:
+    """Holds back the warnings of the running test until the guard has judged them.
+
+    Started inside pytest's own per-test warnings capture, it takes the place of
+    ``warnings.showwarning`` (the documented hook every shown warning goes through), so each
+    warning pytest would record lands in :attr:`caught` instead. :meth:`stop` puts the
+    previous hook back; the plugin then hands the warnings on, masked. Cheaper per test than a
+    ``warnings.catch_warnings`` block, which copies the filters and resets the warnings cache
+    (pytest's capture around it already does both).
+    """
+
+    def __init__(self) -> None:
+        self.caught: list[warnings.WarningMessage] = []
+        self._saved: Any = None
+        self._hook = self.show  # one bound method, so that ``stop`` can recognise it
+
+    def show(
+        self, message: Warning | str, category: type[Warning], filename: str, lineno: int, file: Any = None, line: str | None = None
+    ) -> None:
+        self.caught.append(warnings.WarningMessage(message, category, filename, lineno, file, line))
+
+    def start(self) -> list[warnings.WarningMessage]:
+        self.caught = []
+        self._saved = warnings.showwarning
+        warnings.showwarning = self._hook
+        return self.caught
+
+    def stop(self) -> None:
+        """Put the previous hook back (unless someone replaced ours since, and restores it)."""
+        if warnings.showwarning is self._hook:
+            warnings.showwarning = self._saved
+        self._saved = None

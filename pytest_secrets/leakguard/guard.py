@@ -9,7 +9,7 @@ they can be printed, stored on reports and sent to the xdist controller as they 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -87,11 +87,18 @@ class LeakGuard:
     def __init__(self, secrets: Iterable[SecretValue] = ()) -> None:
         self._secrets: dict[tuple[str, str], SecretValue] = {}
         self._canaries: set[str] = set()
-        self.redactor = Redactor(())
+        self._use(Redactor(()))
         self.add(secrets)
 
+    def _use(self, redactor: Redactor) -> None:
+        self.redactor = redactor
+        # Plain attributes, not methods: every log record and report goes through them.
+        self.watching = bool(redactor)
+        self.contains: Callable[[str], bool] = redactor.contains_secret
+        """Whether ``text`` holds any form of a watched value (a clean text costs one scan)."""
+
     def __bool__(self) -> bool:
-        return bool(self.redactor)
+        return self.watching
 
     @property
     def secrets(self) -> tuple[SecretValue, ...]:
@@ -112,7 +119,7 @@ class LeakGuard:
                 self._secrets[(secret.key, secret.digest)] = secret
                 changed = True
         if changed:
-            self.redactor = Redactor(self._secrets.values())
+            self._use(Redactor(self._secrets.values()))
 
     def register(self, key: str, value: str, source: str = RUNTIME_SOURCE) -> SecretValue:
         """Watch one more value for the rest of the session (in this process)."""
@@ -124,9 +131,6 @@ class LeakGuard:
 
     def is_canary(self, fingerprint: str) -> bool:
         return any(digest.startswith(fingerprint) for digest in self._canaries)
-
-    def contains(self, text: str) -> bool:
-        return self.redactor.contains_secret(text)
 
     def mask(self, text: str) -> str:
         return self.redactor.mask(text)

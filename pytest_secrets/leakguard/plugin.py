@@ -11,31 +11,34 @@ Why it is built this way:
   report, so no later consumer, and no other process, ever sees the value.
 - Channels that never reach a report are watched as they happen and collected as pending
   leaks of the running phase: log records (masked when they are made, see ``channels.py``),
-  warnings (caught per test inside pytest's own warnings capture, judged per phase, handed on
-  masked, see :meth:`LeakGuardPlugin.pytest_runtest_protocol`),
+  warnings (held back per test inside pytest's own warnings capture, judged per phase, handed
+  on masked, see :meth:`LeakGuardPlugin.pytest_runtest_protocol`),
   output a test reads through ``capsys``/``capfd`` (see ``fixtures.py``), and ``-s`` output.
 - A leak in setup is reported on the test's call phase (the test fails, rather than erroring
   before it runs); a leak in teardown fails the teardown, the last report pytest makes.
 - Only plain data (key, fingerprint, channel, location) is stored on reports; the controller
   prints the summary from it, once.
 - Nothing is done when there is nothing to watch: a falsy guard skips every scan. Clean text
-  costs one scan per report and per log record (see ``redaction.py`` for why that is cheap).
+  costs one scan per log record and per phase's new report content (see ``redaction.py`` for
+  why that is cheap): a report repeats the captured sections of the test's earlier phases,
+  which were judged then. The test ids are checked once, after collection.
 """
 
 from __future__ import annotations
 
 import os
 import warnings
-from collections.abc import Generator
+from collections.abc import Collection, Generator
 from typing import Any
 
 import pytest
 
 from pytest_secrets import settings as settings_module
-from pytest_secrets.leakguard.channels import RecordFactory
+from pytest_secrets.leakguard.channels import RecordFactory, WarningRecorder
 from pytest_secrets.leakguard.early import EARLY_KEY, EarlyState
 from pytest_secrets.leakguard.guard import Leak, LeakGuard, render_leaks
-from pytest_secrets.leakguard.reports import mask_file, masked_report, masked_warning, report_text
+from pytest_secrets.leakguard.reports import judged_count, mask_file, masked_report, masked_warning, report_text
+from pytest_secrets.redaction import Redactor
 
 PLUGIN_NAME = "secrets-leak-guard"
 FIXTURES_PLUGIN_NAME = "secrets-leak-guard-fixtures"
@@ -51,19 +54,19 @@ UNUSED_ALLOWANCE = "{nodeid}: secrets_allow_leak is unused (no known secret appe
 WARNED_LEAK = "secrets leak guard (warn mode): the test keeps its outcome"
 HEADER = "secrets leak guard: on, leaks {action} the test (from {source}){canaries}"
 GUARD_KEY = pytest.StashKey["LeakGuardPlugin"]()
-STATE_KEY = pytest.StashKey["TestState"]()
 CAPTURED_PREFIX = "Captured "
+TEST_ID_CHANNEL = "the test's id (parametrize ids)"
 # Log records and live output after a phase's report belong to the next phase.
 NEXT_PHASE = {"setup": "call", "call": "teardown"}
 
 
 class TestState:
-    """The guard's record of one test while it runs (in ``item.stash``)."""
+    """The guard's record of one test while it runs (``LeakGuardPlugin.current``)."""
 
     __test__ = False
     __slots__ = (
-        "item", "allowance", "allowed", "pending", "deferred", "seen", "warnings", "warnings_seen",
-        "properties_seen",
+        "item", "allowance", "allowed", "pending", "deferred", "leaked", "warnings", "warnings_seen",
+        "properties_seen", "judged_sections", "judged_with", "masked",
     )
 
     def __init__(self, item: pytest.Item, allowed: bool = False, allowance: str | None = None) -> None:
@@ -72,10 +75,16 @@ class TestState:
         self.allowance = allowance
         self.pending: list[Leak] = []
         self.deferred: list[Leak] = []
-        self.seen: list[Leak] = []
+        self.leaked = False
         self.warnings: list[warnings.WarningMessage] = []
         self.warnings_seen = 0
         self.properties_seen = 0
+        # The sections of the last report judged (the next report repeats them first), the
+        # redactor it was judged with, and whether one needed masking: with another redactor,
+        # or after masking, the next report is checked whole.
+        self.judged_sections: list[tuple[str, str]] = []
+        self.judged_with: Redactor | None = None
+        self.masked = False
 
     @property
     def location(self) -> str:
@@ -97,9 +106,21 @@ def section_channel(title: str) -> str:
     return f"report section '{title}'"
 
 
+def closest_marker(item: pytest.Item, name: str) -> pytest.Mark | None:
+    """``item.get_closest_marker(name)``, walking ``own_markers`` up the ``parent`` chain the
+    same way, without its three nested generators (this runs for every test)."""
+    node: pytest.Item | pytest.Collector | None = item
+    while node is not None:
+        for mark in node.own_markers:
+            if mark.name == name:
+                return mark
+        node = node.parent
+    return None
+
+
 def allowance_of(item: pytest.Item) -> tuple[bool, str | None]:
     """Whether the test carries the marker, and its reason (None when none was given)."""
-    marker = item.get_closest_marker(ALLOW_MARKER)
+    marker = closest_marker(item, ALLOW_MARKER)
     if marker is None:
         return False, None
     reason = marker.kwargs.get("reason", marker.args[0] if marker.args else None)
@@ -123,6 +144,11 @@ class LeakGuardPlugin:
         distributed = config.getoption("dist", "no") != "no"
         self.records_locally = not distributed and not hasattr(config, "workerinput")
         self.records = RecordFactory(self.guard, state.sink, state.current_phase)
+        self.warning_recorder = WarningRecorder()
+        # Test ids holding a watched value, found by one scan after collection, and the
+        # redactor that scan used (a value registered later means checking each id again).
+        self.ids_judged_with: Redactor | None = None
+        self.leaky_ids: Collection[str] = ()
         state.sinks.append(self._collect)
 
     # --- live channels -----------------------------------------------------------------
@@ -180,36 +206,46 @@ class LeakGuardPlugin:
 
     # --- per test --------------------------------------------------------------------------
 
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        """Check every test id with one scan (an id is shown everywhere and cannot be masked)."""
+        guard = self.guard
+        self.ids_judged_with = guard.redactor
+        if guard and guard.contains("\n".join(item.nodeid for item in session.items)):
+            self.leaky_ids = {item.nodeid for item in session.items if guard.contains(item.nodeid)}
+
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_protocol(self, item: pytest.Item) -> Generator[None, Any, Any]:
         """Watch one test: its state, and the warnings of all its phases.
 
-        Warnings are caught here, inside pytest's own warnings capture, and are judged phase by
-        phase in ``pytest_runtest_makereport`` (the phase's new entries in ``caught``). They are
-        handed on to pytest, masked, when the test is done: pytest itself only reports a test's
-        warnings after its teardown, so nothing is delayed.
+        Warnings are held back here, inside pytest's own warnings capture, and are judged phase
+        by phase in ``pytest_runtest_makereport`` (the phase's new entries in ``caught``). They
+        are handed on to pytest, masked, when the test is done: pytest itself only reports a
+        test's warnings after its teardown, so nothing is delayed.
         """
         allowed, reason = allowance_of(item)
-        state = item.stash[STATE_KEY] = TestState(item, allowed, reason)
-        if self.guard and self.guard.contains(item.nodeid):
+        state = TestState(item, allowed, reason)
+        guard = self.guard
+        state.judged_with = guard.redactor
+        if guard.watching and (self.ids_judged_with is not guard.redactor or (self.leaky_ids and item.nodeid in self.leaky_ids)):
             # The id is shown everywhere and cannot be masked (xdist and JUnit XML match on it).
-            state.pending += self.guard.leaks(item.nodeid, "the test's id (parametrize ids)", state.location, "setup")
+            if guard.contains(item.nodeid):
+                state.pending += guard.leaks(item.nodeid, TEST_ID_CHANNEL, state.location, "setup")
         self.current = state
         self.early.phase = "setup"
-        caught: list[warnings.WarningMessage] = []
+        caught = state.warnings = self.warning_recorder.start()
         try:
-            with warnings.catch_warnings(record=True) as caught:
-                state.warnings = caught
-                return (yield)
+            return (yield)
         finally:
+            self.warning_recorder.stop()
             self.current = None
             self.early.phase = "session"
-            if self.guard and state.warnings_seen < len(caught):
-                self.outside += self._phase_warnings(state, "teardown")
-            for message in caught:
-                warnings.showwarning(
-                    message.message, message.category, message.filename, message.lineno, message.file, message.line
-                )
+            if caught:
+                if guard and state.warnings_seen < len(caught):
+                    self.outside += self._phase_warnings(state, "teardown")
+                for message in caught:
+                    warnings.showwarning(
+                        message.message, message.category, message.filename, message.lineno, message.file, message.line
+                    )
 
     def _phase_warnings(self, state: TestState, when: str) -> list[Leak]:
         """Leaks in the warnings of the phase that just ended; those warnings are masked in place."""
@@ -235,31 +271,50 @@ class LeakGuardPlugin:
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, Any]:
         report: pytest.TestReport = yield
-        state = item.stash.get(STATE_KEY, None)
-        if state is None:
+        state = self.current
+        if state is None or state.item is not item:
             return report
         when = call.when
         self.early.phase = NEXT_PHASE.get(when, "session")
-        leaks, state.pending = state.pending, []
-        if self.guard:
-            if state.warnings_seen < len(state.warnings):
-                leaks += self._phase_warnings(state, when)
-            text = report_text(report) if report.sections or report.longrepr is not None or report.user_properties else ""
-            if text and self.guard.contains(text):
-                leaks += self._report_leaks(report, call, state, when)
-                report = masked_report(self.config, report, self.guard)
-        if when == "setup" and state.allowed and state.allowance is None and report.passed:
-            report.outcome = "failed"
-            report.longrepr = ALLOW_NEEDS_REASON
-        if when == "setup" and report.passed:
-            state.deferred += leaks
-            return report
-        leaks = state.deferred + leaks
-        state.deferred = []
+        leaks = state.pending
         if leaks:
-            state.seen += leaks
+            state.pending = []
+        guard = self.guard
+        if guard.watching:
+            if state.warnings_seen < len(state.warnings):
+                leaks = leaks + self._phase_warnings(state, when)
+            # Scan only what no earlier phase judged (a report repeats the captured sections of
+            # the earlier phases), unless one of them needed masking or a value was added since.
+            sections = report.sections
+            start = judged_count(sections, state.judged_sections) if state.judged_sections else 0
+            state.judged_sections = sections[:]
+            if state.masked or state.judged_with is not guard.redactor:
+                state.judged_with = guard.redactor
+                text = report_text(report)
+            elif start < len(sections) or report.longrepr is not None or report.user_properties:
+                text = report_text(report, start)
+            else:
+                text = ""  # nothing new: the common case for setup and teardown
+            if text and guard.contains(text):
+                leaks = leaks + self._report_leaks(report, call, state, when, start)
+                report = masked_report(self.config, report, guard)
+                state.masked = True
+        passed = report.outcome == "passed"
+        if when == "setup" and passed:
+            if state.allowed and state.allowance is None:
+                report.outcome = "failed"
+                report.longrepr = ALLOW_NEEDS_REASON
+            else:
+                if leaks:
+                    state.deferred += leaks
+                return report
+        if state.deferred:
+            leaks = state.deferred + leaks
+            state.deferred = []
+        if leaks:
+            state.leaked = True
             self._apply(report, leaks, state)
-        if when == "teardown" and state.allowance is not None and not state.seen:
+        if when == "teardown" and state.allowance is not None and not state.leaked:
             setattr(report, UNUSED_ALLOWANCE_ATTRIBUTE, state.allowance)
             if self.records_locally:
                 self.record_report(report)
@@ -267,13 +322,15 @@ class LeakGuardPlugin:
             self.record_report(report)
         return report
 
-    def _report_leaks(self, report: pytest.TestReport, call: pytest.CallInfo[None], state: TestState, when: str) -> list[Leak]:
-        """Leaks in what pytest is about to report for this phase (earlier phases were judged)."""
+    def _report_leaks(
+        self, report: pytest.TestReport, call: pytest.CallInfo[None], state: TestState, when: str, start: int
+    ) -> list[Leak]:
+        """Leaks in what pytest is about to report for this phase: sections from ``start`` on
+        (the earlier ones were judged in an earlier phase), the failure, new user properties."""
         guard = self.guard
         leaks: list[Leak] = []
-        suffix = f" {when}"
-        for title, content in report.sections:
-            if title.endswith(suffix) and guard.contains(content):
+        for title, content in report.sections[start:]:
+            if guard.contains(content):
                 leaks += guard.leaks(content, section_channel(title), state.location, when)
         if report.longrepr is not None:
             text = str(report.longrepr)

@@ -45,13 +45,29 @@ def mask_properties(properties: list[tuple[str, object]], guard: LeakGuard) -> l
     return masked
 
 
-def report_text(report: pytest.TestReport) -> str:
-    """Everything of a report that pytest prints or writes, as one string to scan."""
-    parts = [content for _, content in report.sections]
+def judged_count(sections: list[tuple[str, str]], judged: list[tuple[str, str]]) -> int:
+    """How many of ``sections`` come first in the order and are the very ones in ``judged``.
+
+    Every report of a test repeats, first and in order, the captured sections of the earlier
+    phases (``judged``: the sections of the last report, already checked): the same string
+    objects, so ``is`` tells them apart from a new section with the same title.
+    """
+    count = 0
+    for (_, old), (_, new) in zip(judged, sections):
+        if old is not new:
+            break
+        count += 1
+    return count
+
+
+def report_text(report: pytest.TestReport, start: int = 0) -> str:
+    """What a report prints or writes, from section ``start`` on, as one string ("" when nothing)."""
+    parts = [content for _, content in report.sections[start:]]
     if report.longrepr is not None:
         parts.append(str(report.longrepr))
-    parts += [f"{name} {value}" for name, value in report.user_properties]
-    return "\n".join(parts)
+    if report.user_properties:
+        parts += [f"{name} {value}" for name, value in report.user_properties]
+    return parts[0] if len(parts) == 1 else "\n".join(parts)
 
 
 def masked_report(config: pytest.Config, report: pytest.TestReport, guard: LeakGuard) -> pytest.TestReport:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import io
 import logging
+import warnings
 
 from helpers import fake_token
 
-from pytest_secrets.leakguard.channels import MaskingStream, inspect_record
+from pytest_secrets.leakguard.channels import MaskingStream, WarningRecorder, inspect_record
 from pytest_secrets.leakguard.guard import Leak, LeakGuard
 from pytest_secrets.values import SecretValue
 
@@ -62,3 +63,15 @@ def test_the_masking_stream_masks_each_write() -> None:
     assert target.getvalue() == "key [REDACTED:API_KEY]\nclean\n"
     assert seen[0].channel == "stdout (uncaptured)"
     assert stream.getvalue() == target.getvalue()  # everything else is delegated
+
+
+def test_the_warning_recorder_holds_warnings_back_and_puts_the_hook_back() -> None:
+    recorder = WarningRecorder()
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        original = warnings.showwarning
+        caught = recorder.start()
+        warnings.warn("held back", UserWarning)
+        recorder.stop()
+        assert warnings.showwarning is original
+    assert [(str(message.message), message.category) for message in caught] == [("held back", UserWarning)]

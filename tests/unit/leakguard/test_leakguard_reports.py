@@ -45,3 +45,21 @@ def test_the_fallback_masks_a_report_in_place() -> None:
     )
     masked_in_place(report, guard)
     assert value not in repr(report.__dict__)
+
+
+def test_a_later_report_is_judged_from_its_first_new_section() -> None:
+    import pytest
+
+    from pytest_secrets.leakguard.reports import judged_count, report_text
+
+    earlier = "".join(["out", "put of the call"])  # one object, repeated by every later report
+    judged = [("Captured stdout call", earlier)]
+    same_title_new_text = "".join(["out", "put of the call"])
+    report = pytest.TestReport(
+        "t.py::t", ("t.py", 0, "t"), {}, "passed", None, "teardown",
+        sections=[("Captured stdout call", earlier), ("Captured stdout call", same_title_new_text), ("Captured log teardown", "bye")],
+    )
+    start = judged_count(report.sections, judged)
+    assert start == 1
+    assert report_text(report, start) == "output of the call\nbye"
+    assert judged_count(report.sections, [("Captured stdout call", same_title_new_text)]) == 0
