@@ -260,3 +260,32 @@ def test_a_project_in_a_subfolder_owns_the_findings_under_it(project: SecretsPro
     assert f"fp {fingerprint_of(inside)}" in output
     assert f"fp {fingerprint_of(elsewhere)}" not in output
     result.stdout.fnmatch_lines(["*note: 1 detector finding(s) in history outside the project folder service/ not reported*"])
+
+
+def test_pre_commit_caches_its_scan_and_still_sees_a_change(project: SecretsProject) -> None:
+    from test_repo_checks import (
+        GUIDE_PRE_COMMIT,
+        audit_baseline,
+        commit_all,
+        git_init,
+        make_baseline,
+    )
+
+    git_init(project)
+    project.write(".pre-commit-config.yaml", GUIDE_PRE_COMMIT)
+    value = password()
+    project.write("app/config.py", f'password = "{value}"  # audited as not a secret\n')
+    commit_all(project)
+    make_baseline(project)
+    audit_baseline(project, is_secret=False)
+    commit_all(project, "baseline")
+    project.run_subprocess("-k", "pre-commit").assert_outcomes(passed=1)
+    cached = list((project.path / ".pytest_cache").rglob("pre-commit/*/*"))
+    assert cached, "the first run caches each tracked file's findings"
+    assert all(value not in path.read_text() for path in cached)
+    project.run_subprocess("-k", "pre-commit").assert_outcomes(passed=1)
+    project.write("app/other.py", f'token = "{github_token()}"\n')
+    commit_all(project, "new file")
+    stale = project.run_subprocess("-k", "pre-commit")
+    stale.assert_outcomes(failed=1)
+    stale.stdout.fnmatch_lines(["*app/other.py*is out of date*"])

@@ -6,7 +6,7 @@ Why not just call ``SecretsCollection().scan_file``? It needs a file on disk, an
 every line of a file through all 27 plugins and every filter by argument injection (about
 1,700 lines a second). Auditing git history means hundreds of thousands of blobs, so
 :class:`Scanner` reproduces ``detect_secrets.core.scan.scan_file`` step by step on text in
-memory, with two changes that do not change the findings:
+memory, with changes that do not change the findings:
 
 1. A pre-filter. Each built-in plugin gets a *trigger*: a google-re2 regex over lower-cased
    text that matches every line on which the plugin can report anything (a literal such as
@@ -20,8 +20,16 @@ memory, with two changes that do not change the findings:
    or newer than this table) has no trigger and runs on every line.
 2. Direct calls. Plugins and filters are called with the arguments they declare, computed
    once, instead of through ``call_function_with_arguments`` on every call; results of the
-   built-in plugins are memoised per (plugin, file type, line), since most candidate lines
-   recur across versions of a file.
+   built-in plugins are memoised per (plugin, file type, line).
+3. Each distinct line once. Most candidate lines recur across versions of a file, so a
+   line's whole verdict (plugins and filters) is memoised on what it depends on: the line,
+   the file type, a ``.yaml`` extension and (through the ``nextline`` pragma) the line
+   before; see :func:`_line_memo_safe` for when that holds.
+4. Blobs are searched as lower-cased bytes (ASCII, or UTF-8 without the characters that
+   lower-case to ASCII), so most are never decoded or lower-cased as text.
+5. No YAML or INI parse that cannot matter: :class:`_TransformGate` proves from the raw text
+   when a transformer's lines cannot hold a finding; if the raw lines hold none either, the
+   file is not parsed.
 
 Everything else is detect-secrets' own code: the transformers, ``get_code_snippet``, every
 configured filter (including custom ones), the plugins' ``analyze_line``. The one filter
@@ -35,6 +43,7 @@ Settings: detect-secrets keeps them in a process-global singleton that is empty 
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import inspect
 import io
@@ -43,7 +52,7 @@ import locale
 import math
 import os
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from types import TracebackType
@@ -60,6 +69,9 @@ DEFAULT_BASELINE_NAME = ".secrets.baseline"
 # str.lower() leaves alone (sre's special cases); folded so lower-case triggers still match.
 _CASE_FIXES = str.maketrans({"\u0131": "i", "\u017f": "s", "\u212a": "k", "\u0130": "i"})
 _CASE_FIX_CHARS = ("\u0131", "\u017f", "\u212a", "\u0130")
+# Without them, lower-casing UTF-8 bytes (ASCII letters only) finds what lower-casing the text
+# does: no other non-ASCII character lower-cases to ASCII (U+0130 and U+212A do), and the
+# triggers match non-ASCII characters whatever their case.
 
 # detect-secrets' build_assignment_regex: optional quote and bracket, then an assignment.
 _ASSIGN = r"""["']?\]? *(?:=>|:=|::|=|:| +) *["']?"""
@@ -122,6 +134,103 @@ _ENTROPY_PLUGINS = ("Base64HighEntropyString", "HexHighEntropyString")
 # YAML parsing can build text that no raw line holds: escapes, joined lines (a key split by a
 # folded scalar), !!binary re-encoding. Such blobs always go through the transformer.
 _YAML_EXTRA = r"\\|binary|private"
+_TWILIO_PATTERNS = ["AC[a-z0-9]{32}", "SK[a-z0-9]{32}"]
+# Around a value of a parsed YAML file, in its raw text: what can come just before (a quote,
+# white space or a line break, a flow indicator, or the ':' after a JSON-like key) and just
+# after (a quote, white space, a flow indicator or ':'). Non-ASCII characters count as both.
+_YAML_BEFORE = frozenset(" \t\n\r\x0b\x0c'\"[{,:")
+_YAML_AFTER = frozenset(" \t\n\r\x0b\x0c'\",]}:")
+# The same for INI values (configparser strips them; a value starts after '=' or ':').
+_INI_BEFORE = frozenset(" \t\n\r\x0b\x0c'\"=:")
+_INI_AFTER = frozenset(" \t\n\r\x0b\x0c'\"")
+# configparser's interpolation ('%(name)s') builds values from other values.
+_INI_EXTRA = r"%\("
+# A whole-line comment: configparser drops it (detect-secrets' INI transformer keeps it only
+# when it is a 'pragma: allowlist nextline secret' comment).
+_INI_COMMENT = re.compile(r"^[^\S\n]*[#;][^\n]*", re.MULTILINE)
+
+
+def _keep_pragma(match: re.Match[str]) -> str:
+    return match.group() if "pragma" in match.group() else ""
+
+
+class _TransformGate:
+    """Whether the lines one of detect-secrets' transformers (YAML or INI) makes of a file can
+    hold a finding, decided on the raw text without parsing it (PyYAML in pure Python and
+    configparser are the slow part of a history scan).
+
+    A YAML transformer's line is ``key: "value"comment``, an INI one ``key = "value"``: key,
+    value and comment are raw text (what could change them, YAML escapes, ``!!binary``,
+    folded lines, INI interpolation, is sent to the full path by ``extra``), and the value's
+    quotes are escaped. So:
+
+    - plugins other than the two below: their loose trigger must match the raw text;
+    - TwilioKeyDetector (``AC``/``SK`` and 32 of ``[a-z0-9]``, case-sensitive): its own
+      patterns must match the raw text, whose case the transformer keeps;
+    - entropy plugins: a string between two quotes of the transformed line, all of the
+      plugin's charset, with more than ``limit`` bits of Shannon entropy, so at least
+      floor(2**limit)+1 distinct characters. Such a string is a whole run of charset
+      characters of the raw text (a value is delimited by quotes, white space, flow
+      indicators or ':'; so is a quoted part of a key or comment), plus at most one
+      backslash (from an escaped quote). So the raw text must hold a run, bounded as in
+      ``before``/``after``, with enough distinct characters. (An INI value may follow its
+      key and '=' with no space: a run holding '=' may start anywhere.)
+    """
+
+    def __init__(
+        self,
+        plugins: list[_Plugin],
+        extra: str,
+        before: frozenset[str],
+        after: frozenset[str],
+        skip_comments: bool = False,
+    ) -> None:
+        self.before, self.after = before, after
+        self.skip_comments = skip_comments
+        self.runs: list[tuple[re.Pattern[str], int]] = []
+        self.exact: list[re.Pattern[str]] = []
+        others = []
+        for plugin in plugins:
+            if plugin.name in _ENTROPY_PLUGINS:
+                charset = str(plugin.plugin.charset)
+                needed = math.floor(2 ** float(plugin.plugin.entropy_limit)) + 1 - (1 if "\\" in charset else 0)
+                needed = max(1, needed)
+                self.runs.append((re.compile(f"[{re.escape(charset)}]{{{needed},}}"), needed))
+            elif plugin.name == "TwilioKeyDetector" and [
+                getattr(r, "pattern", None) for r in getattr(plugin.plugin, "denylist", ())
+            ] == _TWILIO_PATTERNS:
+                self.exact.append(re.compile("|".join(_TWILIO_PATTERNS)))
+            else:
+                # IPPublicDetector's strict trigger also holds: what precedes a value (white
+                # space, a quote, '=', ':', a flow indicator) is what its look-behind allows.
+                trigger = plugin.strict if plugin.name == "IPPublicDetector" else plugin.loose
+                others.append(f"(?:{trigger})")
+        self.others_str, self.others_bytes = _compile("|".join(others + [extra]))
+
+    def may_find(self, prepared: Prepared) -> bool:
+        subject, text = prepared.subject, prepared.text
+        if self.skip_comments and _INI_COMMENT.search(text):
+            text = _INI_COMMENT.sub(_keep_pragma, text)
+            lowered = _lower(text)
+            subject = lowered.encode() if lowered.isascii() else lowered
+        if (self.others_bytes if isinstance(subject, bytes) else self.others_str).search(subject):
+            return True
+        if any(pattern.search(text) for pattern in self.exact):
+            return True
+        end = len(text)
+        for pattern, needed in self.runs:
+            for match in pattern.finditer(text):
+                start, stop = match.span()
+                before = text[start - 1] if start else " "
+                after = text[stop] if stop < end else " "
+                run = match.group()
+                if (
+                    (before in self.before or not before.isascii() or ("=" in run and "=" in self.before))
+                    and (after in self.after or not after.isascii())
+                    and len(set(run)) >= needed
+                ):
+                    return True
+        return False
 
 
 @dataclass(frozen=True)
@@ -136,13 +245,21 @@ class DetectorHit:
 
 @dataclass(frozen=True)
 class DetectorConfig:
-    """detect-secrets settings as canonical JSON (``plugins_used``/``filters_used``)."""
+    """detect-secrets settings: ``source`` is canonical JSON (``plugins_used``/``filters_used``)
+    or, for detect-secrets' defaults, ``default:`` and the baseline's file name. Defaults are
+    worked out (importing detect-secrets) only when a scan needs them, not for a cache key."""
 
-    settings_json: str
+    source: str
 
     @classmethod
     def from_dict(cls, config: Mapping[str, Any]) -> DetectorConfig:
         return cls(json.dumps(dict(config), sort_keys=True))
+
+    @property
+    def settings_json(self) -> str:
+        if self.source.startswith(_DEFAULTS):
+            return _default_settings_json(self.source[len(_DEFAULTS) :])
+        return self.source
 
     def as_dict(self) -> dict[str, Any]:
         result: dict[str, Any] = json.loads(self.settings_json)
@@ -151,8 +268,26 @@ class DetectorConfig:
     @property
     def key(self) -> str:
         """Identifies detect-secrets' version and this configuration (for caches)."""
-        digest = hashlib.sha256(f"{detect_secrets_version()}\n{self.settings_json}".encode()).hexdigest()
+        digest = hashlib.sha256(f"{_installed_version()}\n{self.source}".encode()).hexdigest()
         return digest[:16]
+
+
+_DEFAULTS = "default:"
+
+
+@lru_cache(maxsize=1)
+def _installed_version() -> str:
+    """detect-secrets' version from its package metadata (importing it takes ~70 ms)."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("detect-secrets")
+    except metadata.PackageNotFoundError:
+        return detect_secrets_version()
+
+
+def _version_tuple(version: str) -> tuple[int, ...] | None:
+    return tuple(int(part) for part in version.split(".")) if re.fullmatch(r"\d+(\.\d+)*", version) else None
 
 
 @dataclass(frozen=True)
@@ -176,24 +311,48 @@ def detect_secrets_version() -> str:
     return str(VERSION)
 
 
-@lru_cache(maxsize=4)
 def default_config(baseline_filename: str | None = None) -> DetectorConfig:
     """All plugins and default filters, no network verification.
 
     With ``baseline_filename``, detect-secrets' ``is_baseline_file`` filter is added, as its
     CLI does, so the baseline's own hashes are not reported.
     """
+    return DetectorConfig(_DEFAULTS + (os.path.basename(baseline_filename) if baseline_filename else ""))
+
+
+@lru_cache(maxsize=4)
+def _default_settings_json(baseline_name: str) -> str:
     from detect_secrets.settings import default_settings
 
     with default_settings() as settings:
         config = settings.json()
-    if baseline_filename:
-        config["filters_used"].append({"path": BASELINE_FILTER, "filename": os.path.basename(baseline_filename)})
-    return DetectorConfig.from_dict(config)
+    if baseline_name:
+        config["filters_used"].append({"path": BASELINE_FILTER, "filename": baseline_name})
+    return json.dumps(dict(config), sort_keys=True)
 
 
 def read_baseline(path: str) -> dict[str, Any]:
-    """Load a baseline file as detect-secrets does (upgrading old formats)."""
+    """Load a baseline file as detect-secrets does (upgrading old formats).
+
+    A baseline as new as the installed detect-secrets is read as plain JSON, as
+    detect-secrets' ``load_from_file`` and ``upgrade`` would (they leave it unchanged),
+    without importing it; anything else goes through detect-secrets.
+    """
+    try:
+        with open(path) as file:
+            data = json.loads(file.read())
+        baseline_version = _version_tuple(data["version"])
+        installed = _version_tuple(_installed_version())
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, ImportError):
+        baseline_version = installed = None  # detect-secrets, below, says what is wrong
+    if (
+        baseline_version is not None
+        and installed is not None
+        and baseline_version >= installed
+        and isinstance(data.get("results", {}), dict)
+    ):
+        result: dict[str, Any] = data
+        return result
     from detect_secrets.core import baseline as ds_baseline
 
     try:
@@ -210,8 +369,9 @@ def config_from_baseline(baseline: Mapping[str, Any], baseline_filename: str = D
     """The baseline's plugins and filters, minus network verification, plus ``is_baseline_file``."""
     if "plugins_used" not in baseline:
         return default_config(baseline_filename)
-    default = default_config().as_dict()
-    filters = baseline.get("filters_used", default["filters_used"])
+    filters = baseline.get("filters_used")
+    if filters is None:
+        filters = default_config().as_dict()["filters_used"]
     filters = [dict(f) for f in filters if f.get("path") not in (VERIFICATION_FILTER, BASELINE_FILTER)]
     filters.append({"path": BASELINE_FILTER, "filename": os.path.basename(baseline_filename)})
     return DetectorConfig.from_dict({"plugins_used": list(baseline["plugins_used"]), "filters_used": filters})
@@ -266,6 +426,11 @@ def _lower(text: str) -> str:
 
 
 _INI_TRANSFORMERS = ("ConfigFileTransformer", "EagerConfigFileTransformer")
+_BUILTIN_TRANSFORMERS = [
+    "detect_secrets.transformers.config.ConfigFileTransformer",
+    "detect_secrets.transformers.config.EagerConfigFileTransformer",
+    "detect_secrets.transformers.yaml.YAMLTransformer",
+]
 _SECTION = re.compile(r"\[.+\]")
 # A line configparser rejects after a header: not indented, not blank, not a comment, not
 # starting a section, and without an '=' or ':' delimiter.
@@ -289,6 +454,41 @@ def _may_parse_as_ini(text: str) -> bool:
 def _may_parse_as_ini_with_header(text: str) -> bool:
     """False only when configparser must fail on ``[global]\\n`` + text (a line with no delimiter)."""
     return _NOT_INI_LINE.search(text) is None
+
+
+def _matched_lines(
+    pattern: Any, subject: str | bytes, first: int, newline: Any, by_search: bool
+) -> Iterator[tuple[int, int]]:
+    """(start, end) of each line of ``subject`` that ``pattern`` matches, in order; the first
+    match is at ``first``. On bytes, one search per matched line (google-re2 searches bytes
+    from an offset in constant time); on str, one pass (it re-encodes a str on every call)."""
+    end = len(subject)
+    if by_search:
+        start = first
+        while start >= 0:
+            if subject[start : start + 1] == newline:
+                start += 1  # a trigger's first character may be the newline before its line
+            line_start = subject.rfind(newline, 0, start) + 1
+            line_end = subject.find(newline, start)
+            if line_end < 0:
+                line_end = end
+            yield line_start, line_end
+            if line_end >= end:
+                return
+            match = pattern.search(subject, line_end)  # from the newline: it may open a match
+            start = -1 if match is None else match.start()
+        return
+    line_end = -1
+    for match in pattern.finditer(subject, first):
+        start = match.start()
+        if subject[start : start + 1] == newline:
+            start += 1
+        if start <= line_end:
+            continue  # this line is already yielded
+        line_end = subject.find(newline, start)
+        if line_end < 0:
+            line_end = end
+        yield subject.rfind(newline, 0, start) + 1, line_end
 
 
 class _NamedText(io.StringIO):
@@ -383,6 +583,61 @@ def _compile(pattern: str) -> tuple[Any, Any]:
     return re2.compile(expanded, options), re2.compile(expanded.encode(), options)
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """A blob the pre-filter let through.
+
+    ``text`` has its newlines translated; ``subject`` is it lower-cased, searched by the
+    triggers. Offsets in ``subject`` are offsets in ``raw`` (the text in UTF-8) when that is
+    given, else in ``text``. ``strict_hit``: a strict trigger matched, first at ``first``.
+    """
+
+    text: str
+    raw: bytes | None
+    subject: str | bytes
+    strict_hit: bool
+    first: int
+
+
+# Filters whose verdict depends only on (line, secret, plugin): detect-secrets' own, taking
+# nothing else. The allowlist filter also reads the file's extension and the line before.
+_PURE_FILTER_ARGUMENTS = {"line", "secret", "plugin"}
+_ALLOWLIST_FILTER = "detect_secrets.filters.allowlist.is_line_allowlisted"
+
+
+def _line_memo_safe(plugins: list[_Plugin], stages: _FilterStage) -> bool:
+    """Whether a line's findings depend only on (file type, ``.yaml`` or not, line, the line
+    before when it holds a pragma): every plugin is a built-in one (they read the file type,
+    KeywordDetector, and the line) and every line-level filter is detect-secrets' own and reads
+    nothing else. A custom plugin or filter may read the file name, line number or context."""
+    if not all(plugin.builtin for plugin in plugins):
+        return False
+    for function, names in stages:
+        path = getattr(function, "path", "")
+        if path == _ALLOWLIST_FILTER:
+            continue
+        if not path.startswith("detect_secrets.filters.") or not set(names) <= _PURE_FILTER_ARGUMENTS:
+            return False
+    return True
+
+
+def _ascii_decodes_to_itself() -> bool:
+    """Whether the locale's encoding (``open()``'s default) reads ASCII bytes as ASCII text."""
+    sample = bytes(range(128))
+    try:
+        return sample.decode(locale.getpreferredencoding(False)) == sample.decode("ascii")
+    except (UnicodeDecodeError, LookupError):
+        return False
+
+
+def _locale_is_utf8() -> bool:
+    """Whether ``open()`` reads files as UTF-8 (then blobs can be searched as UTF-8 bytes)."""
+    try:
+        return codecs.lookup(locale.getpreferredencoding(False)).name == "utf-8"
+    except LookupError:
+        return False
+
+
 class Scanner:
     """detect-secrets' ``scan_file`` on text in memory, exact and fast. Use as a context manager.
 
@@ -398,7 +653,10 @@ class Scanner:
         self._context: Any = None
         self._memo: dict[tuple[int, Any, str], tuple[str, ...]] = {}
         self._filter_memo: dict[tuple[int, str], bool] = {}
-        self.stats = {"gated_out": 0, "transformed": 0, "candidate_lines": 0, "plugin_calls": 0}
+        self._line_memo: dict[tuple[Any, str, str], tuple[tuple[str, str], ...]] = {}
+        self.stats = dict.fromkeys(
+            ("gated_out", "transformed", "candidate_lines", "plugin_calls", "yaml_skipped", "ini_skipped"), 0
+        )
 
     # -- setup -----------------------------------------------------------------------
     def __enter__(self) -> Scanner:
@@ -420,6 +678,7 @@ class Scanner:
         context, self._context = self._context, None
         self._memo.clear()
         self._filter_memo.clear()
+        self._line_memo.clear()
         if context is not None:
             context.__exit__(kind, error, traceback)
             _forget_plugin_classes()
@@ -430,9 +689,20 @@ class Scanner:
         from detect_secrets.util.filetype import FileType, determine_file_type
 
         self._get_code_snippet = get_code_snippet
-        self._determine_file_type = determine_file_type
+        file_types: dict[str, Any] = {}
+
+        def file_type(filename: str) -> Any:
+            found = file_types.get(filename)
+            if found is None:
+                if len(file_types) > 100_000:
+                    file_types.clear()
+                found = file_types[filename] = determine_file_type(filename)
+            return found
+
+        self._determine_file_type = file_type
         self._yaml_type = FileType.YAML
         self._transformers: list[Any] = list(get_transformers())
+        self._parse_verdicts: dict[tuple[int, str], bool] = {}
         self._plugins = [_Plugin(plugin) for plugin in plugins]
         self._filename_stage = _stage(filters, {"filename"}, {"filename"})
         self._line_stage = _stage(filters, {"line"}, {"filename", "line", "context"})
@@ -448,6 +718,10 @@ class Scanner:
         self._context_stage = _stage(filters, {"context"}, {"filename", "secret", "plugin", "line", "context"})
         self._always = [index for index, p in enumerate(self._plugins) if p.strict is None]
         self._file_verdicts: dict[str, bool] = {}
+        self._line_memo.clear()
+        self._line_memo_ok = _line_memo_safe(self._plugins, self._line_stage + self._secret_stage + self._context_stage)
+        self._ascii_is_text = _ascii_decodes_to_itself()
+        self._utf8 = _locale_is_utf8()
         tabled = [index for index, p in enumerate(self._plugins) if p.strict is not None]
         self._prefilter = self.use_prefilter and bool(tabled)
         if not self._prefilter:
@@ -459,9 +733,16 @@ class Scanner:
         strict = "|".join(f"(?:{self._plugins[i].strict})" for i in tabled) + match_all
         loose = "|".join(f"(?:{self._plugins[i].loose})" for i in tabled) + match_all
         self._strict_str, self._strict_bytes = _compile(strict)
-        self._loose_str, self._loose_bytes = _compile(loose)
-        self._yaml_str, self._yaml_bytes = _compile(f"{loose}|{_YAML_EXTRA}")
+        # A transformed line may hold text no raw line does: INI interpolation, YAML escapes...
+        self._loose_str, self._loose_bytes = _compile(f"{loose}|{_INI_EXTRA}")
+        self._yaml_str, self._yaml_bytes = _compile(f"{loose}|{_YAML_EXTRA}|{_INI_EXTRA}")
         self._set_plugins = tabled
+        self._yaml_gate: _TransformGate | None = None
+        self._ini_gate: _TransformGate | None = None
+        transformers = sorted(type(t).__module__ + "." + type(t).__name__ for t in self._transformers)
+        if transformers == _BUILTIN_TRANSFORMERS and all(p.builtin for p in self._plugins):
+            self._yaml_gate = _TransformGate(self._plugins, _YAML_EXTRA, _YAML_BEFORE, _YAML_AFTER)
+            self._ini_gate = _TransformGate(self._plugins, _INI_EXTRA, _INI_BEFORE, _INI_AFTER, skip_comments=True)
         self._sets = []
         for kind in (str, bytes):
             trigger_set = re2.Set.SearchSet()
@@ -498,68 +779,95 @@ class Scanner:
     def scan_text(self, filename: str, text: str) -> list[DetectorHit]:
         if not self._plugins or self.is_file_excluded(filename):
             return []
-        text = _translate_newlines(text)
-        strict_hit = self.gate(filename, text)
-        if strict_hit is None:
-            return []
-        return self.scan_gated(filename, text, strict_hit)
+        prepared = self._prepare_text(filename, _translate_newlines(text))
+        return [] if prepared is None else self.scan_gated(filename, prepared)
 
     def scan_bytes(self, filename: str, data: bytes) -> list[DetectorHit] | None:
         """Like :meth:`scan_text`; None when the content is not text (detect-secrets skips it)."""
-        if not self._plugins or self.is_file_excluded(filename):
-            return []
-        text = self.decode(data)
-        if text is None:
+        status, prepared = self.precheck(filename, data)
+        if status == "binary":
             return None
-        return self.scan_text(filename, text)
+        return [] if prepared is None else self.scan_gated(filename, prepared)
 
-    def precheck(self, filename: str, data: bytes) -> tuple[str, str | None, bool]:
-        """The cheap first steps, for a process that hands the rest to a worker.
+    def precheck(self, filename: str, data: bytes) -> tuple[str, Prepared | None]:
+        """The cheap first steps: file-name filters, decoding, the pre-filter.
 
-        Returns (status, text, strict_hit): status ``excluded`` (a file-name filter),
-        ``binary`` (not decodable text: detect-secrets skips it), ``clean`` (the pre-filter
-        proves there is nothing to find) or ``scan`` (call :meth:`scan_gated` with the text).
+        Returns (status, prepared): status ``excluded`` (a file-name filter), ``binary`` (not
+        decodable text: detect-secrets skips it), ``clean`` (the pre-filter proves there is
+        nothing to find) or ``scan`` (call :meth:`scan_gated` with ``prepared``).
         """
         if not self._plugins or self.is_file_excluded(filename):
-            return "excluded", None, False
-        text = self.decode(data)
-        if text is None:
-            return "binary", None, False
-        text = _translate_newlines(text)
-        strict_hit = self.gate(filename, text)
-        if strict_hit is None:
-            return "clean", None, False
-        return "scan", text, strict_hit
+            return "excluded", None
+        ascii_data = data.isascii()
+        if (ascii_data and self._ascii_is_text) or self._utf8:
+            # Search the bytes, lower-cased (ASCII letters only: see _CASE_FIX_BYTES).
+            if b"\r" in data:
+                data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+            text = None
+            if not ascii_data:
+                try:
+                    text = data.decode("utf-8")
+                except UnicodeDecodeError:
+                    return "binary", None
+                if any(char in text for char in _CASE_FIX_CHARS):
+                    prepared = self._prepare_text(filename, text)
+                    return ("clean", None) if prepared is None else ("scan", prepared)
+            prepared = self._gate(filename, text, data, data.lower())
+        else:
+            decoded = self.decode(data)
+            if decoded is None:
+                return "binary", None
+            prepared = self._prepare_text(filename, _translate_newlines(decoded))
+        return ("clean", None) if prepared is None else ("scan", prepared)
 
     def gate(self, filename: str, text: str) -> bool | None:
-        """None if no finding is possible in ``text``; else whether raw lines can hold one.
+        """None if no finding is possible in ``text`` (newlines translated); else whether raw
+        lines can hold one (see :meth:`_gate`)."""
+        prepared = self._prepare_text(filename, text)
+        return None if prepared is None else prepared.strict_hit
+
+    def _prepare_text(self, filename: str, text: str) -> Prepared | None:
+        """:meth:`_gate` for text (newlines translated)."""
+        if text.isascii() or (self._utf8 and not any(char in text for char in _CASE_FIX_CHARS)):
+            try:
+                raw = text.encode("utf-8")
+            except UnicodeEncodeError:
+                pass  # lone surrogates: no UTF-8 form
+            else:
+                return self._gate(filename, text, raw, raw.lower())
+        lowered = _lower(text)
+        return self._gate(filename, text, None, lowered.encode() if lowered.isascii() else lowered)
+
+    def _gate(self, filename: str, text: str | None, raw: bytes | None, subject: str | bytes) -> Prepared | None:
+        """None if no finding is possible; else the blob, ready for :meth:`scan_gated`.
 
         Raw lines can only yield what a strict trigger matches. Lines rewritten by a
         transformer (INI, YAML) get quotes added, so for a file a transformer may parse, the
-        looser unquoted triggers decide.
+        looser unquoted triggers decide. ``text`` may be None when ``raw`` is ASCII.
         """
+        as_bytes = isinstance(subject, bytes)
+        if text is None:
+            text = (raw or b"").decode("ascii")
         if not self._prefilter:
-            return True
-        lowered = _lower(text)
-        ascii_text = lowered.isascii()
-        subject: str | bytes = lowered.encode() if ascii_text else lowered
-        if (self._strict_bytes if ascii_text else self._strict_str).search(subject):
-            return True
+            return Prepared(text, raw, subject, True, 0)
+        found = (self._strict_bytes if as_bytes else self._strict_str).search(subject)
+        if found is not None:
+            return Prepared(text, raw, subject, True, found.start())
         if self._determine_file_type(filename) is self._yaml_type:
-            gate = self._yaml_bytes if ascii_text else self._yaml_str
+            gate = self._yaml_bytes if as_bytes else self._yaml_str
         elif self._may_transform(filename, text):
-            gate = self._loose_bytes if ascii_text else self._loose_str
+            gate = self._loose_bytes if as_bytes else self._loose_str
         else:
             gate = None
         if gate is not None and gate.search(subject):
-            return False
+            return Prepared(text, raw, subject, False, -1)
         self.stats["gated_out"] += 1
         return None
 
     def _may_transform(self, filename: str, text: str) -> bool:
         """Whether a transformer other than YAML could rewrite this file's lines."""
         for transformer in self._transformers:
-            if not transformer.should_parse_file(filename):
+            if not self._should_parse(transformer, filename):
                 continue
             name = type(transformer).__name__
             builtin = type(transformer).__module__.startswith("detect_secrets.")
@@ -572,10 +880,10 @@ class Scanner:
             return True
         return False
 
-    def scan_gated(self, filename: str, text: str, strict_hit: bool) -> list[DetectorHit]:
-        """The rest of the pipeline for text that passed :meth:`gate` (newlines translated)."""
+    def scan_gated(self, filename: str, prepared: Prepared) -> list[DetectorHit]:
+        """The rest of the pipeline for a blob :meth:`precheck` let through."""
         hits: dict[tuple[str, str], DetectorHit] = {}
-        for kind, secret, line in self._scan(filename, text, strict_hit):
+        for kind, secret, line in self._scan(filename, prepared):
             secret_hash = hashlib.sha1(secret.encode("utf-8")).hexdigest()
             if (kind, secret_hash) not in hits:
                 hits[(kind, secret_hash)] = DetectorHit(kind, line, secret_hash, fingerprint_of(secret))
@@ -594,29 +902,65 @@ class Scanner:
         return sorted(hits, key=lambda hit: (hit.line, hit.type, hit.secret_hash))
 
     # -- the pipeline ----------------------------------------------------------------
-    def _scan(self, filename: str, text: str, strict_hit: bool) -> list[tuple[str, str, int]]:
+    def _scan(self, filename: str, prepared: Prepared) -> list[tuple[str, str, int]]:
+        text = prepared.text
         # Pass 1: the non-eager transformers (INI for any file, YAML), else the raw lines.
-        lines = self._transform(filename, text, eager=False)
-        if lines:
-            found = self._process(lines, filename, self._element_candidates(lines))
-        elif strict_hit:
-            found = self._process_raw(filename, text)
-        else:
+        if self._pass_one_is_empty(filename, prepared):
             found = []
+        else:
+            lines = self._transform(filename, text, eager=False)
+            if lines:
+                found = self._process_elements(lines, filename)
+            elif prepared.strict_hit:
+                found = self._process_raw(filename, prepared)
+            else:
+                found = []
         if found:
             return found
-        # Pass 2, only when pass 1 found nothing: the eager transformers.
+        # Pass 2, only when pass 1 found nothing: the eager transformers (INI with a header,
+        # the only one, for files of no known type), unless its lines cannot hold a finding.
+        if self._ini_gate is not None:  # the transformers are detect-secrets' own
+            if not any(t.is_eager and self._should_parse(t, filename) for t in self._transformers):
+                return []
+            if not _may_parse_as_ini_with_header(text):
+                return []  # configparser would fail
+            if not self._ini_gate.may_find(prepared):
+                self.stats["ini_skipped"] += 1
+                return []
         lines = self._transform(filename, text, eager=True)
         if lines:
-            return self._process(lines, filename, self._element_candidates(lines))
+            return self._process_elements(lines, filename)
         return []
+
+    def _pass_one_is_empty(self, filename: str, prepared: Prepared) -> bool:
+        """True when pass 1 cannot find anything, proved without parsing the file.
+
+        Pass 1 reads the INI transformer's lines if that parse succeeds, else the YAML
+        transformer's (YAML files), else the raw lines. When the transformer a file may get
+        (INI if it opens with a section, else YAML for YAML files) cannot yield a finding
+        (:class:`_TransformGate`) and its raw lines hold none, the result is empty whether
+        the parse succeeds or not.
+        """
+        if self._yaml_gate is None or self._ini_gate is None:
+            return False
+        text = prepared.text
+        is_yaml = self._determine_file_type(filename) is self._yaml_type
+        if _may_parse_as_ini(text):
+            if is_yaml or self._ini_gate.may_find(prepared):
+                return False  # (a YAML file might fall through to its YAML parse: not worth it)
+        elif not is_yaml or self._yaml_gate.may_find(prepared):
+            return False
+        if prepared.strict_hit and self._process_raw(filename, prepared):
+            return False
+        self.stats["yaml_skipped" if is_yaml else "ini_skipped"] += 1
+        return True
 
     def _transform(self, filename: str, text: str, eager: bool) -> list[str] | None:
         """detect-secrets' ``get_transformed_file``, skipping INI parses that cannot succeed."""
         from detect_secrets.transformers.exceptions import ParsingError
 
         for transformer in self._transformers:
-            if transformer.is_eager != eager or not transformer.should_parse_file(filename):
+            if transformer.is_eager != eager or not self._should_parse(transformer, filename):
                 continue
             if type(transformer).__name__ in _INI_TRANSFORMERS and type(transformer).__module__.startswith(
                 "detect_secrets."
@@ -632,62 +976,112 @@ class Scanner:
                 pass
         return None
 
-    def _element_candidates(self, lines: list[str]) -> list[tuple[int, list[int]]]:
-        """(line index, plugin indices) for each element on which some plugin can report."""
+    def _should_parse(self, transformer: Any, filename: str) -> bool:
+        """``transformer.should_parse_file(filename)``, remembered per file name."""
+        key = (id(transformer), filename)
+        verdict = self._parse_verdicts.get(key)
+        if verdict is None:
+            if len(self._parse_verdicts) > 100_000:
+                self._parse_verdicts.clear()
+            verdict = self._parse_verdicts[key] = bool(transformer.should_parse_file(filename))
+        return verdict
+
+    def _is_candidate(self, line: str) -> list[int]:
+        """Indices of the plugins that can report on this line (empty: none can)."""
         if not self._prefilter:
-            everything = list(range(len(self._plugins)))
-            return [(index, everything) for index in range(len(lines))]
-        result = []
-        for index, line in enumerate(lines):
-            lowered = _lower(line)
-            ascii_text = lowered.isascii()
-            subject: str | bytes = lowered.encode() if ascii_text else lowered
-            if (self._strict_bytes if ascii_text else self._strict_str).search(subject):
-                plugins = self._line_plugins(subject, ascii_text)
-                if plugins:
-                    result.append((index, plugins))
-        return result
-
-    def _raw_candidates(self, text: str) -> list[tuple[int, list[int]]] | None:
-        """Candidates for the raw lines of ``text``, from one search over the whole text.
-
-        None when lower-casing changes the text's length (rare non-ASCII letters); the
-        caller then goes element by element.
-        """
-        lowered = _lower(text)
-        if len(lowered) != len(text):
-            return None
+            return list(range(len(self._plugins)))
+        lowered = _lower(line)
         ascii_text = lowered.isascii()
-        subject: Any = lowered.encode() if ascii_text else lowered
-        newline: Any = b"\n" if ascii_text else "\n"
-        strict = self._strict_bytes if ascii_text else self._strict_str
-        result = []
+        subject: str | bytes = lowered.encode() if ascii_text else lowered
+        if (self._strict_bytes if ascii_text else self._strict_str).search(subject):
+            return self._line_plugins(subject, ascii_text)
+        return []
+
+    def _process_elements(self, lines: list[str], filename: str) -> list[tuple[str, str, int]]:
+        """Every element of a transformed file (or every raw line, without the pre-filter)."""
+        if self._line_memo_ok:
+            found: list[tuple[str, str, int]] = []
+            file_key = self._file_key(filename)
+            previous = ""
+            for index, line in enumerate(lines):
+                for kind, secret in self._line_result(file_key, filename, line, previous):
+                    found.append((kind, secret, index + 1))
+                previous = line
+            return found
+        candidates = []
+        for index, line in enumerate(lines):
+            plugins = self._is_candidate(line)
+            if plugins:
+                candidates.append((index, plugins))
+        return self._process(lines, filename, candidates)
+
+    def _process_raw(self, filename: str, prepared: Prepared) -> list[tuple[str, str, int]]:
+        """The raw lines: only those a strict trigger matches, found by one search of the text."""
+        text, raw, subject = prepared.text, prepared.raw, prepared.subject
+        if not self._prefilter or self._always or (raw is None and len(subject) != len(text)):
+            # No pre-filter, a plugin with no trigger, or lower-casing changed the length
+            # (rare non-ASCII letters): line by line.
+            return self._process_elements(_split_lines(text), filename)
+        as_bytes = isinstance(subject, bytes)
+        newline: Any = b"\n" if as_bytes else "\n"
+        strict = self._strict_bytes if as_bytes else self._strict_str
+        memo = self._line_memo_ok
+        file_key = self._file_key(filename)
+        candidates: list[tuple[int, list[int]]] = []
+        found: list[tuple[str, str, int]] = []
         line_index = 0
         position = 0
-        line_end = -1
-        for match in strict.finditer(subject):
-            start = match.start()
-            if start <= line_end:
-                continue  # this line is already a candidate
-            line_index += subject.count(newline, position, start)
-            position = start
-            line_start = subject.rfind(newline, 0, start) + 1
-            line_end = subject.find(newline, start)
-            if line_end < 0:
-                line_end = len(subject)
-            plugins = self._line_plugins(subject[line_start:line_end], ascii_text)
-            if plugins:
-                result.append((line_index, plugins))
-        return result
+        by_text = raw is None or len(raw) == len(text)  # offsets in the subject are offsets in text
+        pragmas = "pragma" in text  # else the line before never matters (see _line_result)
+        previous = ""
+        for line_start, line_end in _matched_lines(strict, subject, prepared.first, newline, as_bytes):
+            line_index += subject.count(newline, position, line_start)
+            position = line_start
+            if memo:
+                previous_start = subject.rfind(newline, 0, line_start - 1) + 1 if line_start and pragmas else line_start
+                if by_text:
+                    line, previous = text[line_start:line_end], text[previous_start:line_start]
+                else:
+                    assert raw is not None
+                    line = raw[line_start:line_end].decode("utf-8")
+                    previous = raw[previous_start:line_start].decode("utf-8")
+                for kind, secret in self._line_result(file_key, filename, line, previous):
+                    found.append((kind, secret, line_index + 1))
+            else:
+                plugins = self._line_plugins(subject[line_start:line_end], as_bytes)
+                if plugins:
+                    candidates.append((line_index, plugins))
+        if memo:
+            return found
+        if candidates:
+            return self._process(_split_lines(text), filename, candidates)
+        return []
 
-    def _process_raw(self, filename: str, text: str) -> list[tuple[str, str, int]]:
-        lines = _split_lines(text)
-        if not self._prefilter or self._always:
-            return self._process(lines, filename, self._element_candidates(lines))
-        candidates = self._raw_candidates(text)
-        if candidates is None:
-            candidates = self._element_candidates(lines)
-        return self._process(lines, filename, candidates) if candidates else []
+    def _file_key(self, filename: str) -> tuple[Any, bool]:
+        """What of a file name a line's verdict depends on (under the memo's conditions):
+        the file type (KeywordDetector's patterns) and a ``.yaml`` extension (the allowlist
+        pragma's comment syntax)."""
+        return (self._determine_file_type(filename), os.path.splitext(filename)[1] == ".yaml")
+
+    def _line_result(
+        self, file_key: tuple[Any, bool], filename: str, line: str, previous: str
+    ) -> tuple[tuple[str, str], ...]:
+        """(type, secret) for one line, memoised: detect-secrets' verdict on a line depends on
+        the line, the file key and, through the ``nextline`` pragma only, the line before."""
+        key = (file_key, line, previous if "pragma" in previous else "")
+        result = self._line_memo.get(key)
+        if result is None:
+            plugins = self._is_candidate(line)
+            result = ()
+            if plugins:
+                lines = [previous, line] if previous else [line]
+                result = tuple((kind, secret) for kind, secret, _ in self._process(
+                    lines, filename, [(len(lines) - 1, plugins)]
+                ))
+            if len(self._line_memo) >= self.MEMO_LIMIT:
+                self._line_memo.clear()
+            self._line_memo[key] = result
+        return result
 
     def _process(
         self, lines: list[str], filename: str, candidates: list[tuple[int, list[int]]]

@@ -269,7 +269,10 @@ class BlobReader:
         process, self._process = self._process, None
         if process is None:
             return
-        for pipe in (process.stdin, process.stdout, process.stderr):
+        # stdout first: a stream abandoned part-way leaves git blocked writing to it and the
+        # writer thread blocked feeding git (holding stdin's lock); closing stdout ends git,
+        # which frees the writer, so closing stdin cannot deadlock.
+        for pipe in (process.stdout, process.stderr, process.stdin):
             try:
                 if pipe is not None:
                     pipe.close()

@@ -8,7 +8,9 @@ next commit that touches those files).
 
 from __future__ import annotations
 
+import hashlib
 import json
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -22,6 +24,7 @@ NAME = "pre-commit"
 CONFIG_FILE = ".pre-commit-config.yaml"
 HOOK_ID = "detect-secrets"
 MAX_FILE_BYTES = 10 * 1024 * 1024
+SCAN_CACHE_VERSION = 1
 
 FIX_ADD_HOOK = (
     "add the guide's hook to .pre-commit-config.yaml (repo: https://github.com/Yelp/detect-secrets, "
@@ -185,7 +188,9 @@ class PreCommitCheck:
         except ds.BaselineError:
             return [Finding(NAME, "cannot be loaded by detect-secrets", fix_broken, path=shown)]
         entries = ds.baseline_entries(upgraded)
-        hits = context.shared(f"pre-commit.scan:{name}", lambda: self._scan(top, ds.config_from_baseline(upgraded, name)))
+        hits = context.shared(
+            f"pre-commit.scan:{name}", lambda: self._scan(context, top, ds.config_from_baseline(upgraded, name))
+        )
 
         findings = []
         fingerprints = {(filename, hit.type, hit.secret_hash): hit.fingerprint for filename, hit in hits}
@@ -217,12 +222,25 @@ class PreCommitCheck:
         return findings
 
     @staticmethod
-    def _scan(top: Path, config: Any) -> list[tuple[str, Any]]:
-        """Today's tracked files through detect-secrets with the baseline's settings (paths from the top)."""
-        from pytest_secrets.adapters.detect_secrets import Scanner
+    def _scan(context: AuditContext, top: Path, config: Any) -> list[tuple[str, Any]]:
+        """Today's tracked files through detect-secrets with the baseline's settings (paths from the top).
 
+        Each file's findings are cached by (path, content, settings): hashes and fingerprints,
+        no value. A re-run scans only the files that changed (and does not import detect-secrets
+        when none did). Under xdist the worker cannot write the cache and scans every time.
+        """
+        from pytest_secrets.adapters.detect_secrets import DetectorHit, Scanner
+        from pytest_secrets.adapters.git import git_blob_id
+
+        key = f"pre-commit/{hashlib.sha256(str(top).encode('utf-8', 'surrogateescape')).hexdigest()[:12]}/{config.key}"
+        cached = context.cache_get(key)
+        old: dict[str, Any] = (
+            cached.get("files", {}) if isinstance(cached, dict) and cached.get("version") == SCAN_CACHE_VERSION else {}
+        )
+        new: dict[str, list[list[Any]]] = {}
         hits = []
-        with Scanner(config) as scanner:
+        with ExitStack() as stack:
+            scanner: Scanner | None = None
             for name in git_cli.tracked_files(top):
                 path = top / name
                 try:
@@ -231,6 +249,24 @@ class PreCommitCheck:
                     data = path.read_bytes()
                 except OSError:
                     continue
-                hits += [(name, hit) for hit in scanner.scan_bytes(name, data) or []]
+                entry = hashlib.sha1(f"{name}\0{git_blob_id(data)}".encode("utf-8", "surrogateescape")).hexdigest()
+                remembered = old.get(entry)
+                found: list[list[Any]]
+                if _sound(remembered):
+                    found = list(remembered or [])
+                else:
+                    if scanner is None:
+                        scanner = stack.enter_context(Scanner(config))
+                    detected = scanner.scan_bytes(name, data) or []
+                    found = [[h.type, h.line, h.secret_hash, h.fingerprint] for h in detected]
+                new[entry] = found
+                hits += [(name, DetectorHit(str(t), int(n), str(h), str(f))) for t, n, h, f in found]
+        if new != old:
+            context.cache_set(key, {"version": SCAN_CACHE_VERSION, "files": new})
         return hits
+
+
+def _sound(hits: Any) -> bool:
+    """A cached entry this version wrote: a list of [type, line, hash, fingerprint]."""
+    return isinstance(hits, list) and all(isinstance(hit, list) and len(hit) == 4 for hit in hits)
 

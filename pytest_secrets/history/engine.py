@@ -14,7 +14,8 @@ How a cold scan runs:
    blob needs the detectors at all. Blobs that do go to worker processes (both cores, for
    large histories) in chunks, with a bounded number in flight (backpressure).
 4. Only blobs with findings are mapped to the commit that introduced them (one ``git log
-   --raw`` pass), and that mapping is cached too.
+   --raw`` pass; for a large scan it runs in a thread while the blobs are scanned), and that
+   mapping is cached too.
 
 The result (:class:`HistoryScan`) holds fingerprints, hashes, paths and commit ids only, and
 a cache payload of the same (never a value).
@@ -45,6 +46,9 @@ MAX_BLOB_BYTES = 8 * 1024 * 1024
 PARALLEL_MIN_BYTES = 16 * 1024 * 1024
 CHUNK_BYTES = 2 * 1024 * 1024
 CHUNK_BLOBS = 400
+# From this many blobs to scan, the commit that introduced each blob is looked up (one ``git
+# log --raw`` over the whole history) while the scan runs, not after it.
+EARLY_INTRODUCTIONS_BLOBS = 1000
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -266,9 +270,21 @@ def scan_history(
     workers = _worker_count(processes, total_bytes)
     result.processes = workers
 
+    background: _Introductions | None = None
+    if len(need_detector) >= EARLY_INTRODUCTIONS_BLOBS:
+        background = _Introductions(root, tips, set(blobs))
     if workers > 1:
         pool_result = _scan_in_workers(
-            root, config, workers, readable, blobs, need_detector, need_known, matcher, progress
+            root,
+            config,
+            workers,
+            readable,
+            blobs,
+            need_detector,
+            need_known,
+            matcher,
+            progress,
+            started=background.start if background is not None else None,
         )
         if pool_result is not None:
             detector_hits.update(pool_result["detector"])
@@ -283,6 +299,8 @@ def scan_history(
         else:
             workers = result.processes = 1
     if workers <= 1:
+        if background is not None:
+            background.start()
         with Scanner(config) as scanner, git.BlobReader(root) as reader:
             done = 0
             total = len(readable)
@@ -302,14 +320,14 @@ def scan_history(
                     continue
                 result.blobs_scanned += 1
                 result.bytes_scanned += len(data)
-                status, text, strict_hit = scanner.precheck(path, data)
+                status, prepared = scanner.precheck(path, data)
                 if status == "binary":
                     not_text.add(sha)
                 elif status == "excluded":
                     excluded.add(sha)
-                if status != "scan" or text is None:
+                if prepared is None:
                     continue
-                hits = scanner.scan_gated(path, text, strict_hit)
+                hits = scanner.scan_gated(path, prepared)
                 if hits:
                     detector_hits[sha] = [[h.type, h.line, h.secret_hash, h.fingerprint] for h in hits]
 
@@ -321,7 +339,10 @@ def scan_history(
     old_intro = {sha: git.Introduction(*entry) for sha, entry in (cache or {}).get("introductions", {}).items()}
     intro = {sha: old_intro[sha] for sha in finding_blobs if sha in old_intro}
     unknown = finding_blobs - set(intro)
-    if unknown:
+    if unknown and background is not None:
+        every = background.result()
+        intro.update({sha: every[sha] for sha in unknown if sha in every})
+    elif unknown:
         intro.update(git.introductions(root, tips, unknown))
     result.introductions = intro
     result.paths = {sha: blobs[sha] for sha in finding_blobs if sha in blobs}
@@ -358,6 +379,36 @@ def scan_history(
     }
     result.seconds = time.perf_counter() - started
     return result
+
+
+class _Introductions:
+    """``git.introductions`` for every blob, in a thread, while the scan runs; the git process
+    and the wait for it overlap the scan (the parse is short)."""
+
+    def __init__(self, root: Path, tips: Sequence[str], blobs: set[str]) -> None:
+        self._arguments = (root, tips, blobs)
+        self._found: dict[str, git.Introduction] = {}
+        self._error: Exception | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="pytest-secrets-introductions", daemon=True)
+            self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._found = git.introductions(*self._arguments)
+        except Exception as error:  # noqa: BLE001 - re-raised by result(), in the caller's thread
+            self._error = error
+
+    def result(self) -> dict[str, git.Introduction]:
+        self.start()
+        assert self._thread is not None
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._found
 
 
 def _intro_tuple(intro: git.Introduction) -> tuple[str, int, str, str, str]:
@@ -517,11 +568,13 @@ def _scan_in_workers(
     need_known: set[str],
     matcher: KnownValueMatcher,
     progress: ProgressCallback | None,
+    started: Callable[[], None] | None = None,
 ) -> dict[str, Any] | None:
     """Scan ``readable`` (pack order) in worker processes, each with its own git reader.
 
     Chunks are contiguous runs of the pack order, so each worker still reads git's storage
-    in order. Returns merged results, or None if no pool could be started.
+    in order. ``started`` is called once the workers exist (a thread started before could
+    stop them from being forked). Returns merged results, or None if no pool could be started.
     """
     from pytest_secrets.history import workers as worker_module
 
@@ -556,6 +609,8 @@ def _scan_in_workers(
         return None
     finally:
         worker_module.inherit_matcher(None)
+    if started is not None:
+        started()
     try:
         done = 0
         total = len(readable)

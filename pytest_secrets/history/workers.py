@@ -63,12 +63,12 @@ def scan_chunk(chunk: list[tuple[str, str, bool, bool]]) -> dict[str, Any]:
         if not detect:
             continue
         result["bytes"] += len(data)
-        status, text, strict_hit = scanner.precheck(paths[sha], data)
+        status, prepared = scanner.precheck(paths[sha], data)
         if status in ("binary", "excluded"):
             result[status].append(sha)
-        if status != "scan" or text is None:
+        if prepared is None:
             continue
-        hits = scanner.scan_gated(paths[sha], text, strict_hit)
+        hits = scanner.scan_gated(paths[sha], prepared)
         if hits:
             result["detector"][sha] = [[h.type, h.line, h.secret_hash, h.fingerprint] for h in hits]
     return result

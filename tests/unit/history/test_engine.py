@@ -282,3 +282,22 @@ def test_a_damaged_cache_is_ignored_not_trusted(repo: Repo) -> None:
     assert not damaged.warm
     assert damaged.blobs_scanned == 1
     assert [g.fingerprint for g in damaged.groups] == [fingerprint_of(key)]
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_introductions_looked_up_during_the_scan_are_the_same(
+    repo: Repo, processes: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    token = github_token()
+    repo.commit("base", **{"a.py": "x = 1\n"})
+    first = repo.commit("add", **{"old_name.py": f'TOKEN = "{token}"\n', "b.py": f'k = "{aws_key()}"\n'})
+    repo.git("mv", "old_name.py", "new_name.py")
+    repo.commit("rename")
+    after = scan(repo, processes=processes)
+    monkeypatch.setattr(engine, "EARLY_INTRODUCTIONS_BLOBS", 1)
+    monkeypatch.setattr(engine, "CHUNK_BLOBS", 1)
+    during = scan(repo, processes=processes)
+    assert during.introductions == after.introductions
+    assert during.groups == after.groups
+    [finding] = [f for f in during.findings if f.type == "GitHub Token"]
+    assert during.introductions[finding.blob].commit == first

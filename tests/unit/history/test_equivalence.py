@@ -309,3 +309,171 @@ def test_scan_text_is_scan_file_for_text_in_memory(tmp_path: Path) -> None:
         reference = sorted(scanner.reference_scan_file(str(path)), key=_order)
     assert sorted(scan_text(str(path), text), key=_order) == reference
     assert reference
+
+
+# -- the per-line memo: one scanner remembers each line's verdict across files ----------------
+
+
+def memo_cases() -> dict[str, str]:
+    """The same lines under file names and neighbours that change detect-secrets' verdict."""
+    value = random_text(16)
+    line = f'password = "{value}"'
+    bare = f"password: {value}"
+    token = f'token = "{high_entropy()}"'
+    return {
+        # The file type decides KeywordDetector's patterns (quotes needed or not).
+        **{f"same.{extension}": f"{line}\n{bare}\n{token}\n" for extension in ("py", "yaml", "yml", "txt", "go", "")},
+        # The allowlist comment syntax: '#' only for .yaml, every style elsewhere (.yml too).
+        **{
+            f"pragma.{extension}": f"{line}  // pragma: allowlist secret\n{token}  -- pragma: allowlist secret\n"
+            for extension in ("yaml", "yml", "py", "sql")
+        },
+        # The same line with and without the nextline pragma on the line before, in both orders.
+        "before_pragma.py": f"x = 1\n{line}\n# pragma: allowlist nextline secret\n{line}\n{token}\n",
+        "after_pragma.py": f"# pragma: allowlist nextline secret\n{line}\nx = 1\n{line}\n",
+        "pragma_not_alone.py": f"y = 2  # pragma: allowlist nextline secret\n{line}\n",
+        "pragma_yaml.yaml": f"# pragma: allowlist nextline secret\nkey: {bare}\nother: {bare}\n",
+        "pragma_two_before.py": f"# pragma: allowlist nextline secret\n\n{line}\n",
+        "first_line.py": f"{line}\n# pragma: allowlist nextline secret\n",
+        # The same line raw (a .txt file) and as an INI/YAML transformer's line.
+        "plain.txt": f"[main]\n{line}\n",
+        "plain.cfg": f"[main]\n{line}\n",
+        "trailing.py": f"{line}   \t\n{line}\n",
+        # Public IPs at the start of a later line (a trigger may start at the newline before).
+        "ips.txt": "intro\n93.184.216.34 is the host\n  8.8.8.8\n\n1.1.1.1",
+    }
+
+
+@pytest.mark.parametrize("order", ["forward", "reverse"])
+def test_the_line_memo_keeps_what_a_verdict_depends_on(tmp_path: Path, order: str) -> None:
+    cases = memo_cases()
+    names = sorted(cases, reverse=order == "reverse")
+    paths = []
+    for name in names:
+        path = tmp_path / name
+        path.write_text(cases[name], encoding="utf-8")
+        paths.append(path)
+    config = {
+        "plugins_used": default_config().as_dict()["plugins_used"],
+        "filters_used": [{"path": "detect_secrets.filters.allowlist.is_line_allowlisted"}],
+    }
+    with Scanner(default_config(".secrets.baseline")) as scanner:
+        assert scanner._line_memo_ok
+        assert assert_same(scanner, paths) > 10
+        assert scanner._line_memo  # lines were memoised, and reused across files
+    with Scanner(config_from_baseline(config)) as scanner:
+        assert assert_same(scanner, paths) > 10
+
+
+# -- the YAML gate: files whose transformed lines cannot hold a finding skip PyYAML ------------
+
+
+def yaml_gate_cases() -> dict[str, str]:
+    b64, b64_b = high_entropy(), high_entropy()
+    sha = random_text(40, "0123456789bcdef")  # hex, and never AWSKeyDetector's 'acca'
+    low_distinct = "--application-directories=.:src"
+    twilio_lower = "ac" + random_text(32, string.digits)
+    twilio = "AC" + random_text(32, LOWER_DIGITS)
+    cases = {
+        # Skipped: nothing a transformed line could report (entropy strings behind '@', few
+        # distinct characters, a lower-case Twilio look-alike).
+        "pinned.yaml": f"steps:\n  - uses: actions/checkout@{sha}\n  - run: echo {low_distinct}\n",
+        "twilio_lower.yaml": f"sha: x{twilio_lower}\n",
+        "quoted_low.yaml": f'args: ["{low_distinct}"]\n',
+        # Found: the value itself, in every position a value can take.
+        "value.yaml": f"key: {b64}\n",
+        "hex_value.yaml": f"rev: {sha}\n",
+        "single_quoted.yaml": f"key: '{b64}'\n",
+        "doubled_quote.yaml": f"key: '{b64}''s'\n",
+        "escaped_quote.yaml": f"key: '{b64}\"'\n",
+        "flow_seq.yaml": f"key: [{b64}, other]\n",
+        "flow_map.yaml": f"key: {{a: {b64},b: {b64_b}}}\n",
+        "json_like.yaml": f'{{"key":{b64}}}\n',
+        "literal.yaml": f"key: |\n  {b64}\n  {b64_b}\n",
+        "folded.yml": f"key: >\n  {b64}\n  more\n",
+        "anchor.yaml": f"a: &x {b64}\nb: *x\n",
+        "tagged.yaml": f"key: !!str {b64}\n",
+        "comment.yaml": f"key: value  # '{b64}'\n",
+        "key_quoted.yaml": f"\"x'{b64}'y\": value\n",
+        "twilio.yaml": f"sid: {twilio}\n",
+        "after_equals.yaml": f"args: --token={b64}\n",
+        "dash.yaml": f"- {b64}\n- key: -{sha}\n",
+        "raw_fallback.yaml": f"a: [unclosed\nsecret = '{b64}'\npassword: '{random_text(12)}'\n",
+        "sequence_only.yaml": f"- '{b64}'\n- password = '{random_text(12)}'\n",
+        "crlf.yaml": f"key: {b64}\r\nrev: {sha}\r\n",
+        "ini_shaped.yaml": f"[main]\nkey = {b64}\n",
+        "nonascii.yaml": f"caf\u00e9: \u00e9{b64}\u00e9\nk: \u00e9 {sha}\n",
+    }
+    return cases
+
+
+def test_the_yaml_gate_skips_only_files_without_possible_findings(tmp_path: Path) -> None:
+    cases = yaml_gate_cases()
+    paths = []
+    for name, text in cases.items():
+        path = tmp_path / name
+        path.write_bytes(text.encode("utf-8"))
+        paths.append(path)
+    strict = {
+        "plugins_used": default_config().as_dict()["plugins_used"],
+        "filters_used": [{"path": "detect_secrets.filters.allowlist.is_line_allowlisted"}],
+    }
+    for config in (default_config(".secrets.baseline"), config_from_baseline(strict)):
+        with Scanner(config) as scanner:
+            assert assert_same(scanner, paths) > 15
+            assert scanner.stats["yaml_skipped"] >= 3
+    with Scanner(default_config()) as scanner:
+        for name in ("pinned.yaml", "twilio_lower.yaml", "quoted_low.yaml"):
+            before = scanner.stats["yaml_skipped"]
+            assert scanner.scan_bytes(name, cases[name].encode()) == []
+            assert scanner.stats["yaml_skipped"] == before + 1, name
+
+
+def ini_gate_cases() -> dict[str, str]:
+    b64, sha = high_entropy(), random_text(40, "0123456789bcdef")
+    letters = list(string.ascii_letters)
+    secrets.SystemRandom().shuffle(letters)
+    left, right = "".join(letters[:12]), "".join(letters[12:24])  # 24 distinct only when joined
+    return {
+        # Skipped: requirement pins, short values, a lower-case Twilio look-alike.
+        "requirements.txt": "# via pip-compile\nsphinxcontrib-applehelp==1.0.2\nclick==8.1.3\n    # via flask\n",
+        "short.ini": "[main]\nname = sphinxcontrib-applehelp\npath = src/app\n",
+        "twilio_lower.cfg": f"[main]\nsha = x{'ac' + random_text(32, string.digits)}\n",
+        # Found: values in every position configparser gives them.
+        "equals.txt": f"token={b64}\n",
+        "spaced.ini": f"[main]\ntoken = {b64}\nrev: {sha}\n",
+        "quoted.cfg": f"[main]\na = \"{b64}\"\nb = '{b64}'\nc = say \"{b64}\" now\n",
+        "continued.ini": f"[main]\nvalues =\n    first\n    {b64}\n",
+        "embedded_quote.ini": f"[main]\na = {b64}\"tail\n",
+        "inline_comment.ini": f"[main]\na = {b64} ; note\nb = {sha}\n",
+        "defaults.ini": f"[DEFAULT]\nshared = {b64}\n[one]\nx = 1\n[two]\ny = 2\n",
+        "interpolated.ini": f"[main]\nleft = {left}\nboth = start\n    %(left)s{right}\n",
+        "interpolated.txt": f"left = {left}\nboth = start\n    %(left)s{right}\n",
+        "percent.ini": f"[main]\na = 100%%\nb = {b64}\n",
+        "hex_after_colon.txt": f"sha256:{sha}\nkey: {sha}\n",
+        "pragma.ini": f"[main]\n# pragma: allowlist nextline secret\ntoken = {b64}\nother = {b64}x\n",
+        "Makefile": f"TOKEN = {b64}\nall:\n\techo $(TOKEN)\n",
+    }
+
+
+def test_the_ini_gate_skips_only_files_without_possible_findings(tmp_path: Path) -> None:
+    cases = ini_gate_cases()
+    paths = []
+    for name, text in cases.items():
+        path = tmp_path / name
+        path.write_bytes(text.encode("utf-8"))
+        paths.append(path)
+    strict = {
+        "plugins_used": default_config().as_dict()["plugins_used"],
+        "filters_used": [{"path": "detect_secrets.filters.allowlist.is_line_allowlisted"}],
+    }
+    for config in (default_config(".secrets.baseline"), config_from_baseline(strict)):
+        with Scanner(config) as scanner:
+            assert assert_same(scanner, paths) > 12
+    with Scanner(default_config()) as scanner:
+        for name in ("requirements.txt", "short.ini", "twilio_lower.cfg"):
+            before = scanner.stats["ini_skipped"]
+            assert scanner.scan_bytes(name, cases[name].encode()) == []
+            assert scanner.stats["ini_skipped"] == before + 1, name
+        found = scanner.scan_bytes("interpolated.ini", cases["interpolated.ini"].encode())
+        assert [hit.type for hit in found or []] == ["Base64 High Entropy String"]
