@@ -289,3 +289,51 @@ def test_pre_commit_caches_its_scan_and_still_sees_a_change(project: SecretsProj
     stale = project.run_subprocess("-k", "pre-commit")
     stale.assert_outcomes(failed=1)
     stale.stdout.fnmatch_lines(["*app/other.py*is out of date*"])
+
+
+# --- tokens detect-secrets reports by their prefix only -----------------------------------
+
+
+def test_prefix_only_detectors_are_the_ones_the_whole_token_rule_covers() -> None:
+    """detect-secrets' GitHub and GitLab patterns capture just the literal prefix as the secret.
+    If a detect-secrets upgrade changes that, this test says so (see PARTIAL_VALUE_TYPES)."""
+    from detect_secrets.core.scan import scan_line
+    from detect_secrets.settings import default_settings
+
+    from git_repos import random_text
+    from pytest_secrets.adapters.detect_secrets import PARTIAL_VALUE_TYPES
+
+    samples = {"GitHub Token": github_token(), "GitLab Token": "glpat" + "-" + random_text(20)}
+    with default_settings():
+        for kind, token in samples.items():
+            [reported] = [s.secret_value for s in scan_line(f"token: {token}") if s.type == kind]
+            assert reported is not None and len(reported) < 8 and token.startswith(reported)
+    assert set(PARTIAL_VALUE_TYPES) == set(samples)
+
+
+def test_two_github_tokens_are_two_findings_with_their_own_fingerprints(project: SecretsProject, repo: Repo) -> None:
+    first, second = github_token(), github_token()
+    repo.commit("one", **{"a.md": f"token {first}\n"})
+    repo.commit("two", **{"b.md": f"token {second}\n"})
+    result = run(project)
+    result.stdout.fnmatch_lines(
+        [
+            f"*a.md:1 commit * GitHub Token: GitHub Token committed *[[]fp {fingerprint_of(first)}[]]",
+            f"*b.md:1 commit * GitHub Token: GitHub Token committed *[[]fp {fingerprint_of(second)}[]]",
+        ]
+    )
+
+
+def test_a_baseline_entry_for_one_github_token_does_not_accept_another(project: SecretsProject, repo: Repo) -> None:
+    documented, leaked = github_token(), github_token()
+    repo.commit("docs", **{"docs.md": f"example {documented}\n"})
+    baseline = _baseline_for(project.path, "docs.md")
+    for items in baseline["results"].values():  # type: ignore[attr-defined]
+        for item in items:
+            item["is_secret"] = False
+    (project.path / ".secrets.baseline").write_text(json.dumps(baseline, indent=2))
+    repo.commit("baseline, then a real token elsewhere", **{"deploy.md": f"use {leaked}\n"})
+    result = run(project)
+    output = result.stdout.str()
+    assert f"fp {fingerprint_of(leaked)}" in output and "deploy.md:1" in output
+    assert f"fp {fingerprint_of(documented)}" not in output

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from pytest_secrets.adapters.detect_secrets import DetectorConfig, default_config
+from pytest_secrets.adapters.detect_secrets import PARTIAL_VALUE_TYPES, DetectorConfig, default_config, whole_value
 from pytest_secrets.values import fingerprint_of
 
 
@@ -66,8 +66,12 @@ def accept_in_baseline(
             collection.scan_file(filename)
             entries = results.setdefault(filename, [])
             present = {(entry.get("type"), entry.get("hashed_secret")) for entry in entries}
+            lines = (top / filename).read_text(encoding="utf-8", errors="surrogateescape").splitlines()
             for _, secret in collection:
-                fingerprint = fingerprint_of(secret.secret_value or "")
+                value = secret.secret_value or ""
+                if secret.type in PARTIAL_VALUE_TYPES and 0 < secret.line_number <= len(lines):
+                    value = whole_value(secret.type, value, lines[secret.line_number - 1])
+                fingerprint = fingerprint_of(value)
                 if fingerprint not in fingerprints or (secret.type, secret.secret_hash) in present:
                     continue
                 present.add((secret.type, secret.secret_hash))

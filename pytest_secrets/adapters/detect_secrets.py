@@ -61,6 +61,13 @@ from typing import Any
 from pytest_secrets.values import fingerprint_of
 
 VERIFICATION_FILTER = "detect_secrets.filters.common.is_ignored_due_to_verification_policies"
+# detect-secrets reports only the literal prefix of some tokens as the secret: its GitHub and
+# GitLab patterns capture "ghp" or "glpat". A fingerprint of that prefix would be the same for
+# every such token, so accepting one would accept them all; these findings are fingerprinted by
+# the whole token on their line instead (detect-secrets' own hash, for the baseline, is kept).
+PARTIAL_VALUE_TYPES = ("GitHub Token", "GitLab Token")
+# Part of every cache key: findings cached under another scheme carry other fingerprints.
+FINGERPRINT_SCHEME = "whole-token-1"
 BASELINE_FILTER = "detect_secrets.filters.common.is_baseline_file"
 INVALID_FILE_FILTER = "detect_secrets.filters.common.is_invalid_file"
 DEFAULT_BASELINE_NAME = ".secrets.baseline"
@@ -233,6 +240,19 @@ class _TransformGate:
         return False
 
 
+def whole_value(kind: str, secret: str, line: str) -> str:
+    """The whole token on ``line`` whose captured prefix detect-secrets reported as ``secret``
+    (see :data:`PARTIAL_VALUE_TYPES`); ``secret`` itself when there is none."""
+    from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
+
+    plugin: Any = get_mapping_from_secret_type_to_class().get(kind)
+    for pattern in getattr(plugin(), "denylist", ()) if plugin is not None else ():
+        for match in pattern.finditer(line):
+            if secret in match.groups():
+                return str(match.group(0))
+    return secret
+
+
 @dataclass(frozen=True)
 class DetectorHit:
     """One detect-secrets finding: type, first line, detect-secrets' SHA-1, our fingerprint."""
@@ -268,7 +288,7 @@ class DetectorConfig:
     @property
     def key(self) -> str:
         """Identifies detect-secrets' version and this configuration (for caches)."""
-        digest = hashlib.sha256(f"{_installed_version()}\n{self.source}".encode()).hexdigest()
+        digest = hashlib.sha256(f"{_installed_version()}\n{FINGERPRINT_SCHEME}\n{self.source}".encode()).hexdigest()
         return digest[:16]
 
 
@@ -883,9 +903,13 @@ class Scanner:
     def scan_gated(self, filename: str, prepared: Prepared) -> list[DetectorHit]:
         """The rest of the pipeline for a blob :meth:`precheck` let through."""
         hits: dict[tuple[str, str], DetectorHit] = {}
+        lines: list[str] | None = None
         for kind, secret, line in self._scan(filename, prepared):
             secret_hash = hashlib.sha1(secret.encode("utf-8")).hexdigest()
             if (kind, secret_hash) not in hits:
+                if kind in PARTIAL_VALUE_TYPES:
+                    lines = prepared.text.splitlines() if lines is None else lines
+                    secret = whole_value(kind, secret, lines[line - 1] if 0 < line <= len(lines) else "")
                 hits[(kind, secret_hash)] = DetectorHit(kind, line, secret_hash, fingerprint_of(secret))
         return list(hits.values())
 
@@ -898,6 +922,11 @@ class Scanner:
         hits = []
         for _, secret in collection:
             value = secret.secret_value or ""
+            if secret.type in PARTIAL_VALUE_TYPES:
+                with open(path, encoding="utf-8", errors="surrogateescape") as source:
+                    lines = source.read().splitlines()
+                number = secret.line_number
+                value = whole_value(secret.type, value, lines[number - 1] if 0 < number <= len(lines) else "")
             hits.append(DetectorHit(secret.type, secret.line_number, secret.secret_hash, fingerprint_of(value)))
         return sorted(hits, key=lambda hit: (hit.line, hit.type, hit.secret_hash))
 

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from pytest_secrets.adapters import git
+from pytest_secrets.adapters.detect_secrets import PARTIAL_VALUE_TYPES
 from pytest_secrets.context import AuditContext
 from pytest_secrets.findings import KNOWN_VALUE_DETECTOR, CheckCannotRun, Finding
 from pytest_secrets.history import project
@@ -89,14 +90,23 @@ class GitHistoryCheck:
         self, context: AuditContext, scan: HistoryScan, setup: project.DetectorSetup, prefix: str
     ) -> list[Finding]:
         accepted = {(e.type, e.secret_hash) for e in setup.baseline if e.is_secret is not True}
+        # detect-secrets hashes only the prefix of these tokens, so its entry can only vouch for
+        # the token in its own file (baseline paths are relative to the project folder).
+        accepted_in_file = {
+            (e.type, e.secret_hash, prefix + e.filename) for e in setup.baseline if e.is_secret is not True
+        }
         marked_real = {(e.type, e.secret_hash) for e in setup.baseline if e.is_secret is True}
         live = {secret.fingerprint: secret for secret in context.inventory.known_secrets()}
         known_fingerprints = {group.fingerprint for group in scan.groups if group.kind == "known"}
         results: list[tuple[bool, int, Finding]] = []
         elsewhere = 0
         for group in scan.groups:
-            if group.kind == "detector" and (group.type, group.secret_hash) in accepted:
-                continue
+            if group.kind == "detector":
+                if group.type in PARTIAL_VALUE_TYPES:
+                    if (group.type, group.secret_hash, group.path) in accepted_in_file:
+                        continue
+                elif (group.type, group.secret_hash) in accepted:
+                    continue
             # A project in a subfolder owns the detector findings under it; its own values
             # (known findings) are reported wherever in the repository they were committed.
             if prefix and group.kind == "detector" and not (group.path or "").startswith(prefix):

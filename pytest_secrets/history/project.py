@@ -37,8 +37,8 @@ CLEAN_HISTORY = (
     "collaborators to re-clone; history that reached a remote stays compromised."
 )
 ACCEPT_HINT = (
-    "If it is not a secret, accept it reviewably: 'detect-secrets scan --baseline {baseline}' "
-    "and 'detect-secrets audit {baseline}', or its fingerprint in secrets_allowlist."
+    "If it is not a secret, accept it reviewably: 'pytest --secrets-audit --secrets-accept' after "
+    "review (or 'detect-secrets audit {baseline}'), and commit the change."
 )
 LIVE_PREFIX = "URGENT, still live: "
 
