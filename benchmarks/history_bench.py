@@ -125,7 +125,8 @@ def measure(repo: Path, repeat: int, processes: int) -> None:
 
 def _verify_part(args: tuple[str, list[tuple[str, str]], str]) -> tuple[int, int, list[str]]:
     from pytest_secrets.adapters import git
-    from pytest_secrets.adapters.detect_secrets import Scanner, default_config
+    from pytest_secrets.adapters.detect_secrets import default_config
+    from pytest_secrets.adapters.fast_scan import Scanner
 
     repo, items, folder = args
     mismatches = []

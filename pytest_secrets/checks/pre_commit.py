@@ -229,7 +229,8 @@ class PreCommitCheck:
         no value. A re-run scans only the files that changed (and does not import detect-secrets
         when none did). Under xdist the worker cannot write the cache and scans every time.
         """
-        from pytest_secrets.adapters.detect_secrets import DetectorHit, Scanner
+        from pytest_secrets.adapters.detect_secrets import DetectorHit
+        from pytest_secrets.adapters.fast_scan import Scanner
         from pytest_secrets.adapters.git import git_blob_id
 
         key = f"pre-commit/{hashlib.sha256(str(top).encode('utf-8', 'surrogateescape')).hexdigest()[:12]}/{config.key}"

@@ -6,7 +6,7 @@ import hashlib
 from typing import Any, ClassVar
 
 from pytest_secrets.adapters import git
-from pytest_secrets.adapters.detect_secrets import Scanner
+from pytest_secrets.adapters.fast_scan import Scanner
 from pytest_secrets.context import AuditContext
 from pytest_secrets.findings import KNOWN_VALUE_DETECTOR, Finding
 from pytest_secrets.history import project

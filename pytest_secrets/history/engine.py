@@ -35,7 +35,8 @@ from pathlib import Path
 from typing import Any
 
 from pytest_secrets.adapters import git
-from pytest_secrets.adapters.detect_secrets import DetectorConfig, Scanner
+from pytest_secrets.adapters.detect_secrets import DetectorConfig
+from pytest_secrets.adapters.fast_scan import Scanner
 from pytest_secrets.history.known_values import KnownValueMatcher
 from pytest_secrets.values import SecretValue
 

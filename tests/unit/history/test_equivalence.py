@@ -22,7 +22,8 @@ from pathlib import Path
 import pytest
 
 from git_repos import ALNUM, aws_key, github_token, high_entropy, private_key_block, random_text
-from pytest_secrets.adapters.detect_secrets import DetectorHit, Scanner, config_from_baseline, default_config
+from pytest_secrets.adapters.detect_secrets import DetectorHit, config_from_baseline, default_config
+from pytest_secrets.adapters.fast_scan import Scanner
 
 HEX = "0123456789abcdef"
 LOWER_DIGITS = string.ascii_lowercase + string.digits

@@ -1,0 +1,1014 @@
+"""The fast, exact detect-secrets pipeline for text held in memory (used by :mod:`.detect_secrets`).
+
+Why not just call ``SecretsCollection().scan_file``? It needs a file on disk, and it runs
+every line of a file through all 27 plugins and every filter by argument injection (about
+1,700 lines a second). Auditing git history means hundreds of thousands of blobs, so
+:class:`Scanner` reproduces ``detect_secrets.core.scan.scan_file`` step by step on text in
+memory, with changes that do not change the findings:
+
+1. A pre-filter. Each built-in plugin gets a *trigger*: a google-re2 regex over lower-cased
+   text that matches every line on which the plugin can report anything (a literal such as
+   ``key``/``pass``/``secret`` for the keyword plugins, a token prefix such as ``ghp_``, and
+   for the entropy plugins a quoted run of at least floor(2**limit)+1 charset characters,
+   since Shannon entropy cannot exceed log2 of the length). A blob no trigger matches is
+   skipped whole; in the others only the lines a trigger matches go through the pipeline,
+   and only through the plugins whose trigger matched. detect-secrets' transformers (INI,
+   YAML) rewrite lines and add quotes, so the blob-level gate uses unquoted runs, one
+   character shorter (an escaped quote adds a backslash). A plugin we do not know (custom,
+   or newer than this table) has no trigger and runs on every line.
+2. Direct calls. Plugins and filters are called with the arguments they declare, computed
+   once, instead of through ``call_function_with_arguments`` on every call; results of the
+   built-in plugins are memoised per (plugin, file type, line).
+3. Each distinct line once. Most candidate lines recur across versions of a file, so a
+   line's whole verdict (plugins and filters) is memoised on what it depends on: the line,
+   the file type, a ``.yaml`` extension and (through the ``nextline`` pragma) the line
+   before; see :func:`_line_memo_safe` for when that holds.
+4. Blobs are searched as lower-cased bytes (ASCII, or UTF-8 without the characters that
+   lower-case to ASCII), so most are never decoded or lower-cased as text.
+5. No YAML or INI parse that cannot matter: :class:`_TransformGate` proves from the raw text
+   when a transformer's lines cannot hold a finding; if the raw lines hold none either, the
+   file is not parsed.
+
+Everything else is detect-secrets' own code: the transformers, ``get_code_snippet``, every
+configured filter (including custom ones), the plugins' ``analyze_line``. The one filter
+skipped is ``is_invalid_file`` (it asks whether the name exists on disk; a blob exists).
+``tests/unit/history/test_equivalence.py`` and ``benchmarks/history_bench.py --verify``
+compare this path with plain ``scan_file`` over real files.
+
+Settings: detect-secrets keeps them in a process-global singleton that is empty by default
+(so it finds nothing). :class:`Scanner` is a context manager around ``transient_settings``.
+"""
+
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import inspect
+import io
+import locale
+import math
+import os
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any
+
+from pytest_secrets.adapters.detect_secrets import (
+    INVALID_FILE_FILTER,
+    PARTIAL_VALUE_TYPES,
+    DetectorConfig,
+    DetectorHit,
+    whole_value,
+)
+from pytest_secrets.values import fingerprint_of
+
+
+
+# Characters that Python's case-insensitive regexes equate with ASCII letters but that
+# str.lower() leaves alone (sre's special cases); folded so lower-case triggers still match.
+_CASE_FIXES = str.maketrans({"\u0131": "i", "\u017f": "s", "\u212a": "k", "\u0130": "i"})
+_CASE_FIX_CHARS = ("\u0131", "\u017f", "\u212a", "\u0130")
+# Without them, lower-casing UTF-8 bytes (ASCII letters only) finds what lower-casing the text
+# does: no other non-ASCII character lower-cases to ASCII (U+0130 and U+212A do), and the
+# triggers match non-ASCII characters whatever their case.
+
+# detect-secrets' build_assignment_regex: optional quote and bracket, then an assignment.
+_ASSIGN = r"""["']?\]? *(?:=>|:=|::|=|:| +) *["']?"""
+# Per built-in plugin: a trigger over lower-cased text. {D} is a Unicode decimal digit
+# (Python's \d), {E} is filled in per plugin for the entropy plugins.
+_TRIGGERS: dict[str, str] = {
+    "ArtifactoryDetector": r"akc[a-z0-9]{10}|ap[{D}a-f][a-z0-9]{8}",
+    "AWSKeyDetector": r"a3t[a-z0-9]|abia|acca|akia|asia|aws",
+    "AzureStorageKeyDetector": r"accountkey=",
+    "BasicAuthDetector": r"://[^:/?#\[\]@!$&'()*+,;=\s]+:[^:/?#\[\]@!$&'()*+,;=\s]+@",
+    "CloudantDetector": (
+        r"cl(?:oudant|ou)?[_-]?(?:api)?(?:key|pwd|pw|password|pass|token)" + _ASSIGN + r"(?:[0-9a-f]{64}|[a-z]{24})"
+        r"|cloudant\.com"
+    ),
+    "DiscordBotTokenDetector": r"[mno][a-z{D}_-]{23,25}\.[a-z{D}_-]{6}\.[a-z{D}_-]{27}",
+    "GitHubTokenDetector": r"gh[pousr]_",
+    "GitLabTokenDetector": r"glpat-|gldt-|glft-|glsoat-|glrt-|gr1348941|glcbt-|glimt-|glptt-|glagent-|gloas-",
+    "IbmCloudIamDetector": r"(?:key|pwd|password|pass|token)" + _ASSIGN + r"[a-z0-9_-]{44}",
+    "IbmCosHmacDetector": r"secret[-_]?(?:access)?[-_]?key" + _ASSIGN + r"[a-f0-9]{48}",
+    "IPPublicDetector": (
+        # The plugin's look-behind and private-range look-ahead, spelled without look-arounds.
+        r"(?:^|[^a-z0-9_.])(?:"
+        r"(?:[0-9]|1[1-9]|[2-9][0-9]|1[0134568][0-9]|12[0-689]|17[013-9]|19[013-9]|2[0-4][0-9]|25[0-5])"
+        r"\.[0-9]{1,3}"
+        r"|172\.(?:[0-9]|1[0-5]|3[2-9]|[4-9][0-9]|1[0-5][0-9])"
+        r"|192\.(?:[0-9]|[1-9][0-9]|1[0-57-9][0-9]|16[0-79]|2[0-4][0-9]|25[0-5])"
+        r")\.[0-9]{1,3}\.[0-9]"
+    ),
+    "JwtTokenDetector": r"eyj",
+    "KeywordDetector": (
+        r"(?:api|auth|service|account|db|database|priv|private|client)_?key"
+        r"|(?:db|database|key)_?pass|password|passwd|pwd|secret|contrase"
+    ),
+    "MailchimpDetector": r"-us[0-9]",
+    "NpmDetector": r"_authtoken=",
+    "OpenAIDetector": r"t3blbkfj",
+    "PrivateKeyDetector": r"private key|putty-user-key-file-2",
+    "PypiTokenDetector": r"pypi-ag",
+    "SendGridDetector": r"sg\.[a-z0-9_-]{22}\.",
+    "SlackDetector": r"xox[abposr]-|hooks\.slack\.com",
+    "SoftlayerDetector": r"(?:softlayer|sl)[_-]?(?:api)?[_-]?(?:key|pwd|pass|token)"
+    + _ASSIGN
+    + r"[a-z0-9]{64}|softlayer",
+    "SquareOAuthDetector": r"sq0csp-",
+    "StripeDetector": r"k_live_",
+    "TelegramBotTokenDetector": r"{D}{8}:[0-9a-z_-]{35}",
+    "TwilioKeyDetector": r"(?:ac|sk)[a-z0-9]{32}",
+}
+# For files a transformer rewrites (INI, YAML), a key and its value can sit on different raw
+# lines (continuations, block scalars); these plugins' gate is then their value alone, which
+# transformers copy verbatim from the raw text.
+_LOOSE_TRIGGERS: dict[str, str] = {
+    "CloudantDetector": r"[0-9a-f]{64}|[a-z]{24}|cloudant\.com",
+    "IbmCloudIamDetector": r"[a-z0-9_-]{44}",
+    "IbmCosHmacDetector": r"[a-f0-9]{48}",
+    "IPPublicDetector": r"[0-9]\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]",
+    "SoftlayerDetector": r"[a-z0-9]{64}|softlayer",
+}
+_ENTROPY_PLUGINS = ("Base64HighEntropyString", "HexHighEntropyString")
+# YAML parsing can build text that no raw line holds: escapes, joined lines (a key split by a
+# folded scalar), !!binary re-encoding. Such blobs always go through the transformer.
+_YAML_EXTRA = r"\\|binary|private"
+_TWILIO_PATTERNS = ["AC[a-z0-9]{32}", "SK[a-z0-9]{32}"]
+# Around a value of a parsed YAML file, in its raw text: what can come just before (a quote,
+# white space or a line break, a flow indicator, or the ':' after a JSON-like key) and just
+# after (a quote, white space, a flow indicator or ':'). Non-ASCII characters count as both.
+_YAML_BEFORE = frozenset(" \t\n\r\x0b\x0c'\"[{,:")
+_YAML_AFTER = frozenset(" \t\n\r\x0b\x0c'\",]}:")
+# The same for INI values (configparser strips them; a value starts after '=' or ':').
+_INI_BEFORE = frozenset(" \t\n\r\x0b\x0c'\"=:")
+_INI_AFTER = frozenset(" \t\n\r\x0b\x0c'\"")
+# configparser's interpolation ('%(name)s') builds values from other values.
+_INI_EXTRA = r"%\("
+# A whole-line comment: configparser drops it (detect-secrets' INI transformer keeps it only
+# when it is a 'pragma: allowlist nextline secret' comment).
+_INI_COMMENT = re.compile(r"^[^\S\n]*[#;][^\n]*", re.MULTILINE)
+
+
+def _keep_pragma(match: re.Match[str]) -> str:
+    return match.group() if "pragma" in match.group() else ""
+
+
+class _TransformGate:
+    """Whether the lines one of detect-secrets' transformers (YAML or INI) makes of a file can
+    hold a finding, decided on the raw text without parsing it (PyYAML in pure Python and
+    configparser are the slow part of a history scan).
+
+    A YAML transformer's line is ``key: "value"comment``, an INI one ``key = "value"``: key,
+    value and comment are raw text (what could change them, YAML escapes, ``!!binary``,
+    folded lines, INI interpolation, is sent to the full path by ``extra``), and the value's
+    quotes are escaped. So:
+
+    - plugins other than the two below: their loose trigger must match the raw text;
+    - TwilioKeyDetector (``AC``/``SK`` and 32 of ``[a-z0-9]``, case-sensitive): its own
+      patterns must match the raw text, whose case the transformer keeps;
+    - entropy plugins: a string between two quotes of the transformed line, all of the
+      plugin's charset, with more than ``limit`` bits of Shannon entropy, so at least
+      floor(2**limit)+1 distinct characters. Such a string is a whole run of charset
+      characters of the raw text (a value is delimited by quotes, white space, flow
+      indicators or ':'; so is a quoted part of a key or comment), plus at most one
+      backslash (from an escaped quote). So the raw text must hold a run, bounded as in
+      ``before``/``after``, with enough distinct characters. (An INI value may follow its
+      key and '=' with no space: a run holding '=' may start anywhere.)
+    """
+
+    def __init__(
+        self,
+        plugins: list[_Plugin],
+        extra: str,
+        before: frozenset[str],
+        after: frozenset[str],
+        skip_comments: bool = False,
+    ) -> None:
+        self.before, self.after = before, after
+        self.skip_comments = skip_comments
+        self.runs: list[tuple[re.Pattern[str], int]] = []
+        self.exact: list[re.Pattern[str]] = []
+        others = []
+        for plugin in plugins:
+            if plugin.name in _ENTROPY_PLUGINS:
+                charset = str(plugin.plugin.charset)
+                needed = math.floor(2 ** float(plugin.plugin.entropy_limit)) + 1 - (1 if "\\" in charset else 0)
+                needed = max(1, needed)
+                self.runs.append((re.compile(f"[{re.escape(charset)}]{{{needed},}}"), needed))
+            elif plugin.name == "TwilioKeyDetector" and [
+                getattr(r, "pattern", None) for r in getattr(plugin.plugin, "denylist", ())
+            ] == _TWILIO_PATTERNS:
+                self.exact.append(re.compile("|".join(_TWILIO_PATTERNS)))
+            else:
+                # IPPublicDetector's strict trigger also holds: what precedes a value (white
+                # space, a quote, '=', ':', a flow indicator) is what its look-behind allows.
+                trigger = plugin.strict if plugin.name == "IPPublicDetector" else plugin.loose
+                others.append(f"(?:{trigger})")
+        self.others_str, self.others_bytes = _compile("|".join(others + [extra]))
+
+    def may_find(self, prepared: Prepared) -> bool:
+        subject, text = prepared.subject, prepared.text
+        if self.skip_comments and _INI_COMMENT.search(text):
+            text = _INI_COMMENT.sub(_keep_pragma, text)
+            lowered = _lower(text)
+            subject = lowered.encode() if lowered.isascii() else lowered
+        if (self.others_bytes if isinstance(subject, bytes) else self.others_str).search(subject):
+            return True
+        if any(pattern.search(text) for pattern in self.exact):
+            return True
+        end = len(text)
+        for pattern, needed in self.runs:
+            for match in pattern.finditer(text):
+                start, stop = match.span()
+                before = text[start - 1] if start else " "
+                after = text[stop] if stop < end else " "
+                run = match.group()
+                if (
+                    (before in self.before or not before.isascii() or ("=" in run and "=" in self.before))
+                    and (after in self.after or not after.isascii())
+                    and len(set(run)) >= needed
+                ):
+                    return True
+        return False
+
+
+
+
+def _translate_newlines(text: str) -> str:
+    # open() in text mode turns \r\n and lone \r into \n (universal newlines).
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def _split_lines(text: str) -> list[str]:
+    """Exactly ``file.readlines()`` of the translated text (split after each \\n only)."""
+    lines = text.split("\n")
+    result = [line + "\n" for line in lines[:-1]]
+    if lines[-1]:
+        result.append(lines[-1])
+    return result
+
+
+def _lower(text: str) -> str:
+    lowered = text.lower()
+    if lowered.isascii() or not any(char in lowered for char in _CASE_FIX_CHARS):
+        return lowered
+    return lowered.translate(_CASE_FIXES)
+
+
+_INI_TRANSFORMERS = ("ConfigFileTransformer", "EagerConfigFileTransformer")
+_BUILTIN_TRANSFORMERS = [
+    "detect_secrets.transformers.config.ConfigFileTransformer",
+    "detect_secrets.transformers.config.EagerConfigFileTransformer",
+    "detect_secrets.transformers.yaml.YAMLTransformer",
+]
+_SECTION = re.compile(r"\[.+\]")
+# A line configparser rejects after a header: not indented, not blank, not a comment, not
+# starting a section, and without an '=' or ':' delimiter.
+_NOT_INI_LINE = re.compile(r"^[^\s#;\[=:][^=:\n]*$", re.MULTILINE)
+
+
+def _may_parse_as_ini(text: str) -> bool:
+    """False only when configparser must fail: the first significant line is no [section]."""
+    position = 0
+    while position <= len(text):
+        end = text.find("\n", position)
+        if end < 0:
+            end = len(text)
+        stripped = text[position:end].strip()
+        if stripped and not stripped.startswith(("#", ";")):
+            return _SECTION.match(stripped) is not None
+        position = end + 1
+    return True
+
+
+def _may_parse_as_ini_with_header(text: str) -> bool:
+    """False only when configparser must fail on ``[global]\\n`` + text (a line with no delimiter)."""
+    return _NOT_INI_LINE.search(text) is None
+
+
+def _matched_lines(
+    pattern: Any, subject: str | bytes, first: int, newline: Any, by_search: bool
+) -> Iterator[tuple[int, int]]:
+    """(start, end) of each line of ``subject`` that ``pattern`` matches, in order; the first
+    match is at ``first``. On bytes, one search per matched line (google-re2 searches bytes
+    from an offset in constant time); on str, one pass (it re-encodes a str on every call)."""
+    end = len(subject)
+    if by_search:
+        start = first
+        while start >= 0:
+            if subject[start : start + 1] == newline:
+                start += 1  # a trigger's first character may be the newline before its line
+            line_start = subject.rfind(newline, 0, start) + 1
+            line_end = subject.find(newline, start)
+            if line_end < 0:
+                line_end = end
+            yield line_start, line_end
+            if line_end >= end:
+                return
+            match = pattern.search(subject, line_end)  # from the newline: it may open a match
+            start = -1 if match is None else match.start()
+        return
+    line_end = -1
+    for match in pattern.finditer(subject, first):
+        start = match.start()
+        if subject[start : start + 1] == newline:
+            start += 1
+        if start <= line_end:
+            continue  # this line is already yielded
+        line_end = subject.find(newline, start)
+        if line_end < 0:
+            line_end = end
+        yield subject.rfind(newline, 0, start) + 1, line_end
+
+
+class _NamedText(io.StringIO):
+    """What detect-secrets' transformers read: a text file with a ``name``."""
+
+    def __init__(self, text: str, name: str) -> None:
+        super().__init__(text)
+        self.name = name
+
+
+_FilterStage = list[tuple[Callable[..., Any], tuple[str, ...]]]
+
+
+def _stage(filters: Iterable[Any], required: set[str], available: set[str]) -> _FilterStage:
+    """Filters detect-secrets would call in one stage, each with the arguments it takes."""
+    stage: _FilterStage = []
+    for function in filters:
+        variables = set(getattr(function, "injectable_variables", ()))
+        if getattr(function, "path", "") == INVALID_FILE_FILTER or not required <= variables:
+            continue
+        names = tuple(sorted(variables & available))
+        try:
+            parameters = inspect.signature(function).parameters.values()
+            needed = {
+                p.name
+                for p in parameters
+                if p.default is inspect.Parameter.empty and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+            }
+        except (TypeError, ValueError):
+            needed = set()
+        if needed - set(names):
+            continue  # detect-secrets calls it, gets a TypeError and skips it: same result
+        stage.append((function, names))
+    return stage
+
+
+def _filtered(stage: _FilterStage, values: dict[str, Any]) -> bool:
+    for function, names in stage:
+        try:
+            if function(**{name: values[name] for name in names}):
+                return True
+        except TypeError:
+            pass  # as detect-secrets' _is_filtered_out does
+    return False
+
+
+class _Plugin:
+    """A configured plugin, how to call it, and its trigger (None: runs on every line)."""
+
+    def __init__(self, plugin: Any) -> None:
+        self.plugin = plugin
+        self.name = type(plugin).__name__
+        function = plugin.analyze_line
+        try:
+            accepted = set(inspect.signature(function).parameters)
+        except (TypeError, ValueError):
+            accepted = {"filename", "line", "line_number", "context"}
+        self.arguments = tuple(name for name in ("filename", "line", "line_number", "context") if name in accepted)
+        self.builtin = type(plugin).__module__.startswith("detect_secrets.plugins.")
+        self.uses_filetype = self.name == "KeywordDetector"
+        self.strict: str | None = None
+        self.loose: str | None = None
+        if self.builtin and self.name in _TRIGGERS:
+            self.strict = _TRIGGERS[self.name]
+            self.loose = _LOOSE_TRIGGERS.get(self.name, self.strict)
+        elif self.builtin and self.name in _ENTROPY_PLUGINS:
+            limit = float(plugin.entropy_limit)
+            length = max(1, math.floor(2**limit) + 1)
+            charset = "[0-9a-f]" if self.name == "HexHighEntropyString" else r"[a-z0-9+/\\_=-]"
+            self.strict = f"['\"]{charset}{{{length}}}"
+            self.loose = f"{charset}{{{max(1, length - 1)}}}"
+        if self.strict is None:
+            self.builtin = False  # unknown to the table: no trigger, no memo
+
+
+def _forget_plugin_classes() -> None:
+    """detect-secrets memoises its plugin classes (custom ones included) once per process;
+    forget them when the settings change, as its CLI never needs to."""
+    from detect_secrets.core.plugins import util
+
+    cache_clear = getattr(util.get_mapping_from_secret_type_to_class, "cache_clear", None)
+    if cache_clear is not None:
+        cache_clear()
+
+
+def _compile(pattern: str) -> tuple[Any, Any]:
+    import re2
+
+    options = re2.Options()
+    options.max_mem = 64 << 20
+    expanded = pattern.replace("{D}", r"\p{Nd}")
+    return re2.compile(expanded, options), re2.compile(expanded.encode(), options)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A blob the pre-filter let through.
+
+    ``text`` has its newlines translated; ``subject`` is it lower-cased, searched by the
+    triggers. Offsets in ``subject`` are offsets in ``raw`` (the text in UTF-8) when that is
+    given, else in ``text``. ``strict_hit``: a strict trigger matched, first at ``first``.
+    """
+
+    text: str
+    raw: bytes | None
+    subject: str | bytes
+    strict_hit: bool
+    first: int
+
+
+# Filters whose verdict depends only on (line, secret, plugin): detect-secrets' own, taking
+# nothing else. The allowlist filter also reads the file's extension and the line before.
+_PURE_FILTER_ARGUMENTS = {"line", "secret", "plugin"}
+_ALLOWLIST_FILTER = "detect_secrets.filters.allowlist.is_line_allowlisted"
+
+
+def _line_memo_safe(plugins: list[_Plugin], stages: _FilterStage) -> bool:
+    """Whether a line's findings depend only on (file type, ``.yaml`` or not, line, the line
+    before when it holds a pragma): every plugin is a built-in one (they read the file type,
+    KeywordDetector, and the line) and every line-level filter is detect-secrets' own and reads
+    nothing else. A custom plugin or filter may read the file name, line number or context."""
+    if not all(plugin.builtin for plugin in plugins):
+        return False
+    for function, names in stages:
+        path = getattr(function, "path", "")
+        if path == _ALLOWLIST_FILTER:
+            continue
+        if not path.startswith("detect_secrets.filters.") or not set(names) <= _PURE_FILTER_ARGUMENTS:
+            return False
+    return True
+
+
+def _ascii_decodes_to_itself() -> bool:
+    """Whether the locale's encoding (``open()``'s default) reads ASCII bytes as ASCII text."""
+    sample = bytes(range(128))
+    try:
+        return sample.decode(locale.getpreferredencoding(False)) == sample.decode("ascii")
+    except (UnicodeDecodeError, LookupError):
+        return False
+
+
+def _locale_is_utf8() -> bool:
+    """Whether ``open()`` reads files as UTF-8 (then blobs can be searched as UTF-8 bytes)."""
+    try:
+        return codecs.lookup(locale.getpreferredencoding(False)).name == "utf-8"
+    except LookupError:
+        return False
+
+
+class Scanner:
+    """detect-secrets' ``scan_file`` on text in memory, exact and fast. Use as a context manager.
+
+    Not thread-safe (detect-secrets' settings are process-global); a forked child process
+    inherits an entered scanner and may use it.
+    """
+
+    MEMO_LIMIT = 200_000
+
+    def __init__(self, config: DetectorConfig, use_prefilter: bool = True) -> None:
+        self.config = config
+        self.use_prefilter = use_prefilter
+        self._context: Any = None
+        self._memo: dict[tuple[int, Any, str], tuple[str, ...]] = {}
+        self._filter_memo: dict[tuple[int, str], bool] = {}
+        self._line_memo: dict[tuple[Any, str, str], tuple[tuple[str, str], ...]] = {}
+        self.stats = dict.fromkeys(
+            ("gated_out", "transformed", "candidate_lines", "plugin_calls", "yaml_skipped", "ini_skipped"), 0
+        )
+
+    # -- setup -----------------------------------------------------------------------
+    def __enter__(self) -> Scanner:
+        from detect_secrets.settings import get_filters, get_plugins, transient_settings
+
+        self._context = transient_settings(self.config.as_dict())
+        self._context.__enter__()
+        _forget_plugin_classes()  # custom plugins ('path' in plugins_used) load per settings
+        try:
+            self._prepare(get_plugins(), get_filters())
+        except BaseException:
+            self._context.__exit__(None, None, None)
+            raise
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        context, self._context = self._context, None
+        self._memo.clear()
+        self._filter_memo.clear()
+        self._line_memo.clear()
+        if context is not None:
+            context.__exit__(kind, error, traceback)
+            _forget_plugin_classes()
+
+    def _prepare(self, plugins: list[Any], filters: list[Any]) -> None:
+        from detect_secrets.transformers import get_transformers
+        from detect_secrets.util.code_snippet import get_code_snippet
+        from detect_secrets.util.filetype import FileType, determine_file_type
+
+        self._get_code_snippet = get_code_snippet
+        file_types: dict[str, Any] = {}
+
+        def file_type(filename: str) -> Any:
+            found = file_types.get(filename)
+            if found is None:
+                if len(file_types) > 100_000:
+                    file_types.clear()
+                found = file_types[filename] = determine_file_type(filename)
+            return found
+
+        self._determine_file_type = file_type
+        self._yaml_type = FileType.YAML
+        self._transformers: list[Any] = list(get_transformers())
+        self._parse_verdicts: dict[tuple[int, str], bool] = {}
+        self._plugins = [_Plugin(plugin) for plugin in plugins]
+        self._filename_stage = _stage(filters, {"filename"}, {"filename"})
+        self._line_stage = _stage(filters, {"line"}, {"filename", "line", "context"})
+        self._line_filter_kinds: dict[int, str] = {}
+        self._filter_memo.clear()
+        for function, names in self._line_stage:
+            path = getattr(function, "path", "")
+            if path == "detect_secrets.filters.allowlist.is_line_allowlisted":
+                self._line_filter_kinds[id(function)] = "allowlist"
+            elif path.startswith("detect_secrets.filters.") and names == ("line",):
+                self._line_filter_kinds[id(function)] = "pure"
+        self._secret_stage = _stage(filters, {"secret"}, {"filename", "secret", "plugin", "line"})
+        self._context_stage = _stage(filters, {"context"}, {"filename", "secret", "plugin", "line", "context"})
+        self._always = [index for index, p in enumerate(self._plugins) if p.strict is None]
+        self._file_verdicts: dict[str, bool] = {}
+        self._line_memo.clear()
+        self._line_memo_ok = _line_memo_safe(self._plugins, self._line_stage + self._secret_stage + self._context_stage)
+        self._ascii_is_text = _ascii_decodes_to_itself()
+        self._utf8 = _locale_is_utf8()
+        tabled = [index for index, p in enumerate(self._plugins) if p.strict is not None]
+        self._prefilter = self.use_prefilter and bool(tabled)
+        if not self._prefilter:
+            return
+        import re2
+
+        # With a plugin we have no trigger for, every line is a candidate (for it alone).
+        match_all = "|^" if self._always else ""
+        strict = "|".join(f"(?:{self._plugins[i].strict})" for i in tabled) + match_all
+        loose = "|".join(f"(?:{self._plugins[i].loose})" for i in tabled) + match_all
+        self._strict_str, self._strict_bytes = _compile(strict)
+        # A transformed line may hold text no raw line does: INI interpolation, YAML escapes...
+        self._loose_str, self._loose_bytes = _compile(f"{loose}|{_INI_EXTRA}")
+        self._yaml_str, self._yaml_bytes = _compile(f"{loose}|{_YAML_EXTRA}|{_INI_EXTRA}")
+        self._set_plugins = tabled
+        self._yaml_gate: _TransformGate | None = None
+        self._ini_gate: _TransformGate | None = None
+        transformers = sorted(type(t).__module__ + "." + type(t).__name__ for t in self._transformers)
+        if transformers == _BUILTIN_TRANSFORMERS and all(p.builtin for p in self._plugins):
+            self._yaml_gate = _TransformGate(self._plugins, _YAML_EXTRA, _YAML_BEFORE, _YAML_AFTER)
+            self._ini_gate = _TransformGate(self._plugins, _INI_EXTRA, _INI_BEFORE, _INI_AFTER, skip_comments=True)
+        self._sets = []
+        for kind in (str, bytes):
+            trigger_set = re2.Set.SearchSet()
+            for index in tabled:
+                expanded = str(self._plugins[index].strict).replace("{D}", r"\p{Nd}")
+                trigger_set.Add(expanded if kind is str else expanded.encode())
+            trigger_set.Compile()
+            self._sets.append(trigger_set)
+
+    def _line_plugins(self, subject: str | bytes, ascii_text: bool) -> list[int]:
+        """Indices of the plugins whose trigger matches this (lower-cased) line."""
+        matched = [self._set_plugins[i] for i in self._sets[1 if ascii_text else 0].Match(subject) or ()]
+        return sorted(set(matched) | set(self._always)) if self._always else sorted(matched)
+
+    # -- public ----------------------------------------------------------------------
+    def is_file_excluded(self, filename: str) -> bool:
+        """detect-secrets' file-name filters (lock files, non-text extensions, the baseline...)."""
+        verdict = self._file_verdicts.get(filename)
+        if verdict is None:
+            verdict = _filtered(self._filename_stage, {"filename": filename})
+            if len(self._file_verdicts) > 100_000:
+                self._file_verdicts.clear()
+            self._file_verdicts[filename] = verdict
+        return verdict
+
+    @staticmethod
+    def decode(data: bytes) -> str | None:
+        """Text as ``open(filename)`` would read it, or None where detect-secrets gives up."""
+        try:
+            return data.decode(locale.getpreferredencoding(False))
+        except (UnicodeDecodeError, LookupError):
+            return None
+
+    def scan_text(self, filename: str, text: str) -> list[DetectorHit]:
+        if not self._plugins or self.is_file_excluded(filename):
+            return []
+        prepared = self._prepare_text(filename, _translate_newlines(text))
+        return [] if prepared is None else self.scan_gated(filename, prepared)
+
+    def scan_bytes(self, filename: str, data: bytes) -> list[DetectorHit] | None:
+        """Like :meth:`scan_text`; None when the content is not text (detect-secrets skips it)."""
+        status, prepared = self.precheck(filename, data)
+        if status == "binary":
+            return None
+        return [] if prepared is None else self.scan_gated(filename, prepared)
+
+    def precheck(self, filename: str, data: bytes) -> tuple[str, Prepared | None]:
+        """The cheap first steps: file-name filters, decoding, the pre-filter.
+
+        Returns (status, prepared): status ``excluded`` (a file-name filter), ``binary`` (not
+        decodable text: detect-secrets skips it), ``clean`` (the pre-filter proves there is
+        nothing to find) or ``scan`` (call :meth:`scan_gated` with ``prepared``).
+        """
+        if not self._plugins or self.is_file_excluded(filename):
+            return "excluded", None
+        ascii_data = data.isascii()
+        if (ascii_data and self._ascii_is_text) or self._utf8:
+            # Search the bytes, lower-cased (ASCII letters only: see _CASE_FIX_BYTES).
+            if b"\r" in data:
+                data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+            text = None
+            if not ascii_data:
+                try:
+                    text = data.decode("utf-8")
+                except UnicodeDecodeError:
+                    return "binary", None
+                if any(char in text for char in _CASE_FIX_CHARS):
+                    prepared = self._prepare_text(filename, text)
+                    return ("clean", None) if prepared is None else ("scan", prepared)
+            prepared = self._gate(filename, text, data, data.lower())
+        else:
+            decoded = self.decode(data)
+            if decoded is None:
+                return "binary", None
+            prepared = self._prepare_text(filename, _translate_newlines(decoded))
+        return ("clean", None) if prepared is None else ("scan", prepared)
+
+    def gate(self, filename: str, text: str) -> bool | None:
+        """None if no finding is possible in ``text`` (newlines translated); else whether raw
+        lines can hold one (see :meth:`_gate`)."""
+        prepared = self._prepare_text(filename, text)
+        return None if prepared is None else prepared.strict_hit
+
+    def _prepare_text(self, filename: str, text: str) -> Prepared | None:
+        """:meth:`_gate` for text (newlines translated)."""
+        if text.isascii() or (self._utf8 and not any(char in text for char in _CASE_FIX_CHARS)):
+            try:
+                raw = text.encode("utf-8")
+            except UnicodeEncodeError:
+                pass  # lone surrogates: no UTF-8 form
+            else:
+                return self._gate(filename, text, raw, raw.lower())
+        lowered = _lower(text)
+        return self._gate(filename, text, None, lowered.encode() if lowered.isascii() else lowered)
+
+    def _gate(self, filename: str, text: str | None, raw: bytes | None, subject: str | bytes) -> Prepared | None:
+        """None if no finding is possible; else the blob, ready for :meth:`scan_gated`.
+
+        Raw lines can only yield what a strict trigger matches. Lines rewritten by a
+        transformer (INI, YAML) get quotes added, so for a file a transformer may parse, the
+        looser unquoted triggers decide. ``text`` may be None when ``raw`` is ASCII.
+        """
+        as_bytes = isinstance(subject, bytes)
+        if text is None:
+            text = (raw or b"").decode("ascii")
+        if not self._prefilter:
+            return Prepared(text, raw, subject, True, 0)
+        found = (self._strict_bytes if as_bytes else self._strict_str).search(subject)
+        if found is not None:
+            return Prepared(text, raw, subject, True, found.start())
+        if self._determine_file_type(filename) is self._yaml_type:
+            gate = self._yaml_bytes if as_bytes else self._yaml_str
+        elif self._may_transform(filename, text):
+            gate = self._loose_bytes if as_bytes else self._loose_str
+        else:
+            gate = None
+        if gate is not None and gate.search(subject):
+            return Prepared(text, raw, subject, False, -1)
+        self.stats["gated_out"] += 1
+        return None
+
+    def _may_transform(self, filename: str, text: str) -> bool:
+        """Whether a transformer other than YAML could rewrite this file's lines."""
+        for transformer in self._transformers:
+            if not self._should_parse(transformer, filename):
+                continue
+            name = type(transformer).__name__
+            builtin = type(transformer).__module__.startswith("detect_secrets.")
+            if builtin and name == "YAMLTransformer":
+                continue  # YAML files are handled by the caller
+            if builtin and name == "ConfigFileTransformer" and not _may_parse_as_ini(text):
+                continue
+            if builtin and name == "EagerConfigFileTransformer" and not _may_parse_as_ini_with_header(text):
+                continue
+            return True
+        return False
+
+    def scan_gated(self, filename: str, prepared: Prepared) -> list[DetectorHit]:
+        """The rest of the pipeline for a blob :meth:`precheck` let through."""
+        hits: dict[tuple[str, str], DetectorHit] = {}
+        lines: list[str] | None = None
+        for kind, secret, line in self._scan(filename, prepared):
+            secret_hash = hashlib.sha1(secret.encode("utf-8")).hexdigest()
+            if (kind, secret_hash) not in hits:
+                if kind in PARTIAL_VALUE_TYPES:
+                    lines = prepared.text.splitlines() if lines is None else lines
+                    secret = whole_value(kind, secret, lines[line - 1] if 0 < line <= len(lines) else "")
+                hits[(kind, secret_hash)] = DetectorHit(kind, line, secret_hash, fingerprint_of(secret))
+        return list(hits.values())
+
+    def reference_scan_file(self, path: str) -> list[DetectorHit]:
+        """Plain ``SecretsCollection().scan_file(path)`` under this scanner's settings."""
+        from detect_secrets.core.secrets_collection import SecretsCollection
+
+        collection = SecretsCollection()
+        collection.scan_file(path)
+        hits = []
+        for _, secret in collection:
+            value = secret.secret_value or ""
+            if secret.type in PARTIAL_VALUE_TYPES:
+                with open(path, encoding="utf-8", errors="surrogateescape") as source:
+                    lines = source.read().splitlines()
+                number = secret.line_number
+                value = whole_value(secret.type, value, lines[number - 1] if 0 < number <= len(lines) else "")
+            hits.append(DetectorHit(secret.type, secret.line_number, secret.secret_hash, fingerprint_of(value)))
+        return sorted(hits, key=lambda hit: (hit.line, hit.type, hit.secret_hash))
+
+    # -- the pipeline ----------------------------------------------------------------
+    def _scan(self, filename: str, prepared: Prepared) -> list[tuple[str, str, int]]:
+        text = prepared.text
+        # Pass 1: the non-eager transformers (INI for any file, YAML), else the raw lines.
+        if self._pass_one_is_empty(filename, prepared):
+            found = []
+        else:
+            lines = self._transform(filename, text, eager=False)
+            if lines:
+                found = self._process_elements(lines, filename)
+            elif prepared.strict_hit:
+                found = self._process_raw(filename, prepared)
+            else:
+                found = []
+        if found:
+            return found
+        # Pass 2, only when pass 1 found nothing: the eager transformers (INI with a header,
+        # the only one, for files of no known type), unless its lines cannot hold a finding.
+        if self._ini_gate is not None:  # the transformers are detect-secrets' own
+            if not any(t.is_eager and self._should_parse(t, filename) for t in self._transformers):
+                return []
+            if not _may_parse_as_ini_with_header(text):
+                return []  # configparser would fail
+            if not self._ini_gate.may_find(prepared):
+                self.stats["ini_skipped"] += 1
+                return []
+        lines = self._transform(filename, text, eager=True)
+        if lines:
+            return self._process_elements(lines, filename)
+        return []
+
+    def _pass_one_is_empty(self, filename: str, prepared: Prepared) -> bool:
+        """True when pass 1 cannot find anything, proved without parsing the file.
+
+        Pass 1 reads the INI transformer's lines if that parse succeeds, else the YAML
+        transformer's (YAML files), else the raw lines. When the transformer a file may get
+        (INI if it opens with a section, else YAML for YAML files) cannot yield a finding
+        (:class:`_TransformGate`) and its raw lines hold none, the result is empty whether
+        the parse succeeds or not.
+        """
+        if self._yaml_gate is None or self._ini_gate is None:
+            return False
+        text = prepared.text
+        is_yaml = self._determine_file_type(filename) is self._yaml_type
+        if _may_parse_as_ini(text):
+            if is_yaml or self._ini_gate.may_find(prepared):
+                return False  # (a YAML file might fall through to its YAML parse: not worth it)
+        elif not is_yaml or self._yaml_gate.may_find(prepared):
+            return False
+        if prepared.strict_hit and self._process_raw(filename, prepared):
+            return False
+        self.stats["yaml_skipped" if is_yaml else "ini_skipped"] += 1
+        return True
+
+    def _transform(self, filename: str, text: str, eager: bool) -> list[str] | None:
+        """detect-secrets' ``get_transformed_file``, skipping INI parses that cannot succeed."""
+        from detect_secrets.transformers.exceptions import ParsingError
+
+        for transformer in self._transformers:
+            if transformer.is_eager != eager or not self._should_parse(transformer, filename):
+                continue
+            if type(transformer).__name__ in _INI_TRANSFORMERS and type(transformer).__module__.startswith(
+                "detect_secrets."
+            ):
+                possible = _may_parse_as_ini_with_header(text) if eager else _may_parse_as_ini(text)
+                if not possible:
+                    continue  # configparser would raise: the transformer gives ParsingError
+            self.stats["transformed"] += 1
+            try:
+                lines: list[str] = transformer.parse_file(_NamedText(text, filename))
+                return lines
+            except ParsingError:
+                pass
+        return None
+
+    def _should_parse(self, transformer: Any, filename: str) -> bool:
+        """``transformer.should_parse_file(filename)``, remembered per file name."""
+        key = (id(transformer), filename)
+        verdict = self._parse_verdicts.get(key)
+        if verdict is None:
+            if len(self._parse_verdicts) > 100_000:
+                self._parse_verdicts.clear()
+            verdict = self._parse_verdicts[key] = bool(transformer.should_parse_file(filename))
+        return verdict
+
+    def _is_candidate(self, line: str) -> list[int]:
+        """Indices of the plugins that can report on this line (empty: none can)."""
+        if not self._prefilter:
+            return list(range(len(self._plugins)))
+        lowered = _lower(line)
+        ascii_text = lowered.isascii()
+        subject: str | bytes = lowered.encode() if ascii_text else lowered
+        if (self._strict_bytes if ascii_text else self._strict_str).search(subject):
+            return self._line_plugins(subject, ascii_text)
+        return []
+
+    def _process_elements(self, lines: list[str], filename: str) -> list[tuple[str, str, int]]:
+        """Every element of a transformed file (or every raw line, without the pre-filter)."""
+        if self._line_memo_ok:
+            found: list[tuple[str, str, int]] = []
+            file_key = self._file_key(filename)
+            previous = ""
+            for index, line in enumerate(lines):
+                for kind, secret in self._line_result(file_key, filename, line, previous):
+                    found.append((kind, secret, index + 1))
+                previous = line
+            return found
+        candidates = []
+        for index, line in enumerate(lines):
+            plugins = self._is_candidate(line)
+            if plugins:
+                candidates.append((index, plugins))
+        return self._process(lines, filename, candidates)
+
+    def _process_raw(self, filename: str, prepared: Prepared) -> list[tuple[str, str, int]]:
+        """The raw lines: only those a strict trigger matches, found by one search of the text."""
+        text, raw, subject = prepared.text, prepared.raw, prepared.subject
+        if not self._prefilter or self._always or (raw is None and len(subject) != len(text)):
+            # No pre-filter, a plugin with no trigger, or lower-casing changed the length
+            # (rare non-ASCII letters): line by line.
+            return self._process_elements(_split_lines(text), filename)
+        as_bytes = isinstance(subject, bytes)
+        newline: Any = b"\n" if as_bytes else "\n"
+        strict = self._strict_bytes if as_bytes else self._strict_str
+        memo = self._line_memo_ok
+        file_key = self._file_key(filename)
+        candidates: list[tuple[int, list[int]]] = []
+        found: list[tuple[str, str, int]] = []
+        line_index = 0
+        position = 0
+        by_text = raw is None or len(raw) == len(text)  # offsets in the subject are offsets in text
+        pragmas = "pragma" in text  # else the line before never matters (see _line_result)
+        previous = ""
+        for line_start, line_end in _matched_lines(strict, subject, prepared.first, newline, as_bytes):
+            line_index += subject.count(newline, position, line_start)
+            position = line_start
+            if memo:
+                previous_start = subject.rfind(newline, 0, line_start - 1) + 1 if line_start and pragmas else line_start
+                if by_text:
+                    line, previous = text[line_start:line_end], text[previous_start:line_start]
+                else:
+                    assert raw is not None
+                    line = raw[line_start:line_end].decode("utf-8")
+                    previous = raw[previous_start:line_start].decode("utf-8")
+                for kind, secret in self._line_result(file_key, filename, line, previous):
+                    found.append((kind, secret, line_index + 1))
+            else:
+                plugins = self._line_plugins(subject[line_start:line_end], as_bytes)
+                if plugins:
+                    candidates.append((line_index, plugins))
+        if memo:
+            return found
+        if candidates:
+            return self._process(_split_lines(text), filename, candidates)
+        return []
+
+    def _file_key(self, filename: str) -> tuple[Any, bool]:
+        """What of a file name a line's verdict depends on (under the memo's conditions):
+        the file type (KeywordDetector's patterns) and a ``.yaml`` extension (the allowlist
+        pragma's comment syntax)."""
+        return (self._determine_file_type(filename), os.path.splitext(filename)[1] == ".yaml")
+
+    def _line_result(
+        self, file_key: tuple[Any, bool], filename: str, line: str, previous: str
+    ) -> tuple[tuple[str, str], ...]:
+        """(type, secret) for one line, memoised: detect-secrets' verdict on a line depends on
+        the line, the file key and, through the ``nextline`` pragma only, the line before."""
+        key = (file_key, line, previous if "pragma" in previous else "")
+        result = self._line_memo.get(key)
+        if result is None:
+            plugins = self._is_candidate(line)
+            result = ()
+            if plugins:
+                lines = [previous, line] if previous else [line]
+                result = tuple((kind, secret) for kind, secret, _ in self._process(
+                    lines, filename, [(len(lines) - 1, plugins)]
+                ))
+            if len(self._line_memo) >= self.MEMO_LIMIT:
+                self._line_memo.clear()
+            self._line_memo[key] = result
+        return result
+
+    def _process(
+        self, lines: list[str], filename: str, candidates: list[tuple[int, list[int]]]
+    ) -> list[tuple[str, str, int]]:
+        """detect-secrets' ``_process_line_based_plugins``, on candidate lines only."""
+        found: list[tuple[str, str, int]] = []
+        filetype = None
+        for index, plugin_indices in candidates:
+            self.stats["candidate_lines"] += 1
+            line_number = index + 1
+            line = lines[index].rstrip()
+            context = self._get_code_snippet(lines=lines, line_number=line_number)
+            previous = lines[index - 1] if index > 0 else ""
+            if self._line_filtered(filename, line, context, previous):
+                continue
+            for plugin_index in plugin_indices:
+                plugin = self._plugins[plugin_index]
+                if plugin.uses_filetype and filetype is None:
+                    filetype = self._determine_file_type(filename)
+                for secret in self._analyze(plugin_index, plugin, filename, line, line_number, context, filetype):
+                    if _filtered(
+                        self._secret_stage,
+                        {"filename": filename, "secret": secret, "plugin": plugin.plugin, "line": line},
+                    ):
+                        continue
+                    if _filtered(
+                        self._context_stage,
+                        {
+                            "filename": filename,
+                            "secret": secret,
+                            "plugin": plugin.plugin,
+                            "line": line,
+                            "context": context,
+                        },
+                    ):
+                        continue
+                    found.append((plugin.plugin.secret_type, secret, line_number))
+        return found
+
+    def _line_filtered(self, filename: str, line: str, context: Any, previous: str) -> bool:
+        """The line stage, with two shortcuts that cannot change a verdict:
+
+        - detect-secrets' own ``is_line_allowlisted`` only matches a literal ``pragma`` in the
+          line or the one before it, so without one it is not called;
+        - its filters that take only the line (``is_indirect_reference``,
+          ``should_exclude_line``) are pure, so their verdicts are memoised per line.
+        """
+        for function, names in self._line_stage:
+            kind = self._line_filter_kinds.get(id(function))
+            if kind == "allowlist" and "pragma" not in line and "pragma" not in previous:
+                continue
+            if kind == "pure":
+                memo_key = (id(function), line)
+                verdict = self._filter_memo.get(memo_key)
+                if verdict is None:
+                    verdict = bool(function(line=line))
+                    if len(self._filter_memo) >= self.MEMO_LIMIT:
+                        self._filter_memo.clear()
+                    self._filter_memo[memo_key] = verdict
+                if verdict:
+                    return True
+                continue
+            values = {"filename": filename, "line": line, "context": context}
+            try:
+                if function(**{name: values[name] for name in names}):
+                    return True
+            except TypeError:
+                pass
+        return False
+
+    def _analyze(
+        self, index: int, plugin: _Plugin, filename: str, line: str, line_number: int, context: Any, filetype: Any
+    ) -> tuple[str, ...]:
+        key = (index, filetype if plugin.uses_filetype else None, line)
+        if plugin.builtin:
+            cached = self._memo.get(key)
+            if cached is not None:
+                return cached
+        self.stats["plugin_calls"] += 1
+        values = {"filename": filename, "line": line, "line_number": line_number, "context": context}
+        secrets = plugin.plugin.analyze_line(**{name: values[name] for name in plugin.arguments})
+        result = tuple(secret.secret_value for secret in (secrets or ()) if secret.secret_value is not None)
+        if plugin.builtin:
+            if len(self._memo) >= self.MEMO_LIMIT:
+                self._memo.clear()
+            self._memo[key] = result
+        return result
