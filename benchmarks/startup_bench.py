@@ -29,16 +29,18 @@ def make_suite(folder: Path, modules: int = 20, tests: int = 10) -> None:
         (folder / f"test_module_{index}.py").write_text(body)
 
 
-def median_seconds(folder: Path, extra: list[str], runs: int) -> float:
-    timings = []
+def timings_interleaved(folder: Path, variants: dict[str, list[str]], runs: int) -> dict[str, list[float]]:
+    """Each variant once per round, round after round, so drift in the machine's speed hits all alike."""
+    timings: dict[str, list[float]] = {name: [] for name in variants}
     for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(
-            [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", *extra],
-            cwd=folder, check=True, capture_output=True, env=ENVIRONMENT,
-        )
-        timings.append(time.perf_counter() - start)
-    return statistics.median(timings)
+        for name, extra in variants.items():
+            start = time.perf_counter()
+            subprocess.run(
+                [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", *extra],
+                cwd=folder, check=True, capture_output=True, env=ENVIRONMENT,
+            )
+            timings[name].append(time.perf_counter() - start)
+    return timings
 
 
 def plugin_import_microseconds() -> int:
@@ -70,14 +72,18 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         make_suite(folder)
-        median_seconds(folder, [], 2)  # warm the file cache
-        without = median_seconds(folder, ["-p", "no:secrets"], args.runs)
-        installed = median_seconds(folder, [], args.runs)
-        enabled = median_seconds(folder, ["--secrets-audit", "-p", "no:xdist"], args.runs)
-    print(f"pytest --collect-only, 200 tests, median of {args.runs} runs")
-    print(f"  plugin not loaded (-p no:secrets): {without * 1000:7.1f} ms")
-    print(f"  plugin installed, audit off:       {installed * 1000:7.1f} ms  ({(installed - without) * 1000:+.1f} ms)")
-    print(f"  audit on (collect only):           {enabled * 1000:7.1f} ms  ({(enabled - without) * 1000:+.1f} ms)")
+        variants = {"without": ["-p", "no:secrets"], "installed": [], "enabled": ["--secrets-audit"]}
+        timings_interleaved(folder, variants, 2)  # warm the file cache and the bytecode
+        timings = timings_interleaved(folder, variants, args.runs)
+    median = {name: statistics.median(values) for name, values in timings.items()}
+    least = {name: min(values) for name, values in timings.items()}
+    print(f"pytest --collect-only, 200 tests, {args.runs} interleaved rounds: median (minimum)")
+    labels = {"without": "plugin not loaded (-p no:secrets)", "installed": "plugin installed, audit off", "enabled": "audit on (collect only)"}
+    for name, label in labels.items():
+        delta = "" if name == "without" else (
+            f"  ({(median[name] - median['without']) * 1000:+.1f} ms ({(least[name] - least['without']) * 1000:+.1f} ms))"
+        )
+        print(f"  {label + ':':<36}{median[name] * 1000:7.1f} ms ({least[name] * 1000:.1f} ms){delta}")
     imports = sorted(plugin_import_microseconds() for _ in range(5))[2]
     print(f"import of the entry point (median of 5, -X importtime): {imports / 1000:.2f} ms")
     print(f"heavy modules imported by the entry point: {heavy_modules_loaded() or 'none'}")
