@@ -143,15 +143,20 @@ class AuditPlugin:
             self.outcomes[check] = ("passed", count_text(0, getattr(report, ACCEPTED_ATTRIBUTE, 0)))
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
-        """One compact section: each check's outcome and counts, what was scanned, what was not audited."""
-        if hasattr(terminalreporter.config, "workerinput") or not self.outcomes:
+        """One compact section: each check's outcome and counts, what was scanned, what was not
+        audited, and the leak guard's verdict."""
+        config = terminalreporter.config
+        if hasattr(config, "workerinput"):
             return
         from pytest_secrets.history.reporting import PLUGIN_NAME as HISTORY_PLUGIN
 
-        history = terminalreporter.config.pluginmanager.get_plugin(HISTORY_PLUGIN)
+        guard_lines = self._leak_guard_lines(config)
+        if not self.outcomes and not guard_lines:
+            return
+        history = config.pluginmanager.get_plugin(HISTORY_PLUGIN)
         scans: dict[str, dict[str, Any]] = history.lines if history is not None else {}
         terminalreporter.write_sep("=", SUMMARY_TITLE)
-        width = max(len(name) for name in self.outcomes)
+        width = max((len(name) for name in self.outcomes), default=0)
         for check in (c.name for c in CHECKS):
             if check in self.outcomes:
                 outcome, detail = self.outcomes[check]
@@ -162,6 +167,16 @@ class AuditPlugin:
                     terminalreporter.write_line(f"{'':<{width}}  scanned: {scan['summary']}")
                 for note in self.notes.get(check, []) + scan.get("notes", []):
                     terminalreporter.write_line(f"{'':<{width}}  note: {note}", yellow=True)
+        for text, markup in guard_lines:
+            terminalreporter.write_line(text, **markup)
+
+    def _leak_guard_lines(self, config: pytest.Config) -> list[tuple[str, dict[str, bool]]]:
+        if not self.settings.leak_guard:
+            return []
+        from pytest_secrets.leakguard.plugin import GUARD_KEY
+
+        guard = config.stash.get(GUARD_KEY, None)
+        return guard.summary_lines() if guard is not None else []
 
 
 def count_text(findings: int, accepted: int) -> str:

@@ -17,7 +17,8 @@ from helpers import SecretsProject, fake_token
 
 from pytest_secrets.leakguard.canary import PLANTED_KEYS_VARIABLE
 from pytest_secrets.leakguard.guard import CANARY_NOTE, LEAK_FIX
-from pytest_secrets.leakguard.plugin import ALLOW_NEEDS_REASON, SUMMARY_TITLE
+from pytest_secrets.audit import SUMMARY_TITLE
+from pytest_secrets.leakguard.plugin import ALLOW_NEEDS_REASON, SUMMARY_PREFIX
 from pytest_secrets.redaction import encoded_forms
 from pytest_secrets.strength import is_fernet_key
 
@@ -174,7 +175,7 @@ def test_a_failing_test_that_also_leaks_keeps_its_failure_and_gains_a_section(le
 def test_clean_tests_pass_and_the_summary_says_so(leaky: SecretsProject) -> None:
     result = run_test(leaky, "def test_it():\n    log.warning('no secrets here')\n    print('hello')\n")
     result.assert_outcomes(passed=1)
-    result.stdout.fnmatch_lines([f"*{SUMMARY_TITLE}*", "no known secret leaked (1 value watched in this process)"])
+    result.stdout.fnmatch_lines([f"*= {SUMMARY_TITLE} =*", f"{SUMMARY_PREFIX}no known secret leaked (1 value watched in this process)"])
 
 
 def test_each_phase_judges_only_new_report_content_yet_misses_nothing(leaky: SecretsProject, value: str) -> None:
@@ -401,7 +402,7 @@ def test_an_invalid_leak_action_is_a_usage_error(leaky: SecretsProject) -> None:
 def test_the_guard_can_be_turned_off(leaky: SecretsProject) -> None:
     result = run_test(leaky, "def test_it():\n    print(VALUE)\n", "-o", "secrets_leak_guard=false")
     result.assert_outcomes(passed=1)
-    result.stdout.no_fnmatch_line(f"*{SUMMARY_TITLE}*")
+    result.stdout.no_fnmatch_line(f"{SUMMARY_PREFIX}*")
 
 
 def test_without_the_audit_nothing_is_watched(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -48,7 +48,8 @@ LEAKS_ATTRIBUTE = "secrets_leaks"
 ALLOWED_ATTRIBUTE = "secrets_leaks_allowed"
 UNUSED_ALLOWANCE_ATTRIBUTE = "secrets_unused_allowance"
 SECTION_TITLE = "secrets leak guard"
-SUMMARY_TITLE = "secrets leak guard"
+# The guard's lines go in the audit's summary section (``audit.py``), each with this prefix.
+SUMMARY_PREFIX = "leak guard: "
 ALLOW_NEEDS_REASON = "@pytest.mark.secrets_allow_leak needs a reason: @pytest.mark.secrets_allow_leak(reason='why')"
 UNUSED_ALLOWANCE = "{nodeid}: secrets_allow_leak is unused (no known secret appeared); remove the marker ({reason})"
 WARNED_LEAK = "secrets leak guard (warn mode): the test keeps its outcome"
@@ -384,17 +385,15 @@ class LeakGuardPlugin:
         if xmlpath and self.guard and not hasattr(session.config, "workerinput"):
             mask_file(xmlpath, self.guard)
 
-    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
-        if hasattr(terminalreporter.config, "workerinput"):
-            return
-        write = terminalreporter.write_line
-        terminalreporter.write_sep("=", SUMMARY_TITLE)
+    def summary_lines(self) -> list[tuple[str, dict[str, bool]]]:
+        """The guard's lines for the audit's summary section (each with its terminal markup)."""
+        lines: list[tuple[str, dict[str, bool]]] = []
         if not self.tests_with_leaks and not self.outside:
             watched = len(self.guard.secrets)
             if watched:
-                write(f"no known secret leaked ({watched} value{'s' if watched != 1 else ''} watched in this process)")
+                lines.append((f"no known secret leaked ({watched} value{'s' if watched != 1 else ''} watched in this process)", {}))
             else:
-                write("nothing to watch: no known secret values here (use --secrets-canary where secrets are absent)")
+                lines.append(("nothing to watch: no known secret values here (use --secrets-canary where secrets are absent)", {}))
         for nodeid, entries in self.tests_with_leaks.items():
             for leaks, allowed in entries:
                 if allowed:
@@ -402,11 +401,13 @@ class LeakGuardPlugin:
                 else:
                     status = "FAILED" if self.settings.leak_action == "fail" else "warned"
                 for leak in dict.fromkeys(leaks):
-                    write(f"{nodeid}: {status}: {leak.render()}", red=status == "FAILED", yellow=status == "warned")
+                    markup = {"red": status == "FAILED", "yellow": status == "warned"}
+                    lines.append((f"{nodeid}: {status}: {leak.render()}", markup))
         for leak in dict.fromkeys(self.outside):
-            write(f"outside any test: {leak.render()}", yellow=True)
+            lines.append((f"outside any test: {leak.render()}", {"yellow": True}))
         for line in self.unused_allowances:
-            write(line, yellow=True)
+            lines.append((line, {"yellow": True}))
+        return [(SUMMARY_PREFIX + text, markup) for text, markup in lines]
 
 
 class XdistControllerPlugin:
