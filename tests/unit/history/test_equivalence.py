@@ -408,8 +408,8 @@ def yaml_gate_cases() -> dict[str, str]:
     return cases
 
 
-def test_the_yaml_gate_skips_only_files_without_possible_findings(tmp_path: Path) -> None:
-    cases = yaml_gate_cases()
+def check_gate(tmp_path: Path, cases: dict[str, str], minimum: int, skipped: tuple[str, ...], stat: str) -> None:
+    """Fast path == scan_file on every case (default and strict filters); ``skipped`` are not parsed."""
     paths = []
     for name, text in cases.items():
         path = tmp_path / name
@@ -421,13 +421,17 @@ def test_the_yaml_gate_skips_only_files_without_possible_findings(tmp_path: Path
     }
     for config in (default_config(".secrets.baseline"), config_from_baseline(strict)):
         with Scanner(config) as scanner:
-            assert assert_same(scanner, paths) > 15
-            assert scanner.stats["yaml_skipped"] >= 3
+            assert assert_same(scanner, paths) > minimum
+            assert scanner.stats[stat] >= len(skipped)
     with Scanner(default_config()) as scanner:
-        for name in ("pinned.yaml", "twilio_lower.yaml", "quoted_low.yaml"):
-            before = scanner.stats["yaml_skipped"]
+        for name in skipped:
+            before = scanner.stats[stat]
             assert scanner.scan_bytes(name, cases[name].encode()) == []
-            assert scanner.stats["yaml_skipped"] == before + 1, name
+            assert scanner.stats[stat] == before + 1, name
+
+
+def test_the_yaml_gate_skips_only_files_without_possible_findings(tmp_path: Path) -> None:
+    check_gate(tmp_path, yaml_gate_cases(), 15, ("pinned.yaml", "twilio_lower.yaml", "quoted_low.yaml"), "yaml_skipped")
 
 
 def ini_gate_cases() -> dict[str, str]:
@@ -459,22 +463,7 @@ def ini_gate_cases() -> dict[str, str]:
 
 def test_the_ini_gate_skips_only_files_without_possible_findings(tmp_path: Path) -> None:
     cases = ini_gate_cases()
-    paths = []
-    for name, text in cases.items():
-        path = tmp_path / name
-        path.write_bytes(text.encode("utf-8"))
-        paths.append(path)
-    strict = {
-        "plugins_used": default_config().as_dict()["plugins_used"],
-        "filters_used": [{"path": "detect_secrets.filters.allowlist.is_line_allowlisted"}],
-    }
-    for config in (default_config(".secrets.baseline"), config_from_baseline(strict)):
-        with Scanner(config) as scanner:
-            assert assert_same(scanner, paths) > 12
+    check_gate(tmp_path, cases, 12, ("requirements.txt", "short.ini", "twilio_lower.cfg"), "ini_skipped")
     with Scanner(default_config()) as scanner:
-        for name in ("requirements.txt", "short.ini", "twilio_lower.cfg"):
-            before = scanner.stats["ini_skipped"]
-            assert scanner.scan_bytes(name, cases[name].encode()) == []
-            assert scanner.stats["ini_skipped"] == before + 1, name
         found = scanner.scan_bytes("interpolated.ini", cases["interpolated.ini"].encode())
         assert [hit.type for hit in found or []] == ["Base64 High Entropy String"]
