@@ -13,6 +13,8 @@ import string
 import subprocess
 from pathlib import Path
 
+from helpers import write_file
+
 UPPER_DIGITS = string.ascii_uppercase + string.digits
 ALNUM = string.ascii_letters + string.digits
 
@@ -84,13 +86,7 @@ class Repo:
         return result.stdout.strip()
 
     def write(self, name: str, content: str | bytes) -> Path:
-        target = self.path / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            target.write_bytes(content)
-        else:
-            target.write_text(content, encoding="utf-8")
-        return target
+        return write_file(self.path, name, content)
 
     def remove(self, name: str) -> None:
         self.git("rm", "-q", name)

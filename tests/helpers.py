@@ -20,6 +20,17 @@ def fake_fernet_key() -> str:
     return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode("ascii")
 
 
+def write_file(root: Path, name: str, content: str | bytes) -> Path:
+    """Write ``root/name`` (folders made as needed): bytes as they are, text as UTF-8."""
+    target = root / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, bytes):
+        target.write_bytes(content)
+    else:
+        target.write_text(content, encoding="utf-8")
+    return target
+
+
 class SecretsProject:
     """A sample project in a pytester folder: env files, code, an optional git repository."""
 
@@ -28,13 +39,7 @@ class SecretsProject:
         self.path = pytester.path
 
     def write(self, name: str, text: str | bytes) -> Path:
-        target = self.path / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(text, bytes):
-            target.write_bytes(text)
-        else:
-            target.write_text(text, encoding="utf-8")
-        return target
+        return write_file(self.path, name, text)
 
     def env(self, name: str, **values: str) -> Path:
         """Write an env file from keyword arguments, one ``KEY=value`` per line."""
