@@ -87,7 +87,9 @@ _TRIGGERS: dict[str, str] = {
         r"cl(?:oudant|ou)?[_-]?(?:api)?(?:key|pwd|pw|password|pass|token)" + _ASSIGN + r"(?:[0-9a-f]{64}|[a-z]{24})"
         r"|cloudant\.com"
     ),
-    "DiscordBotTokenDetector": r"[mno][a-z{D}_-]{23,25}\.[a-z{D}_-]{6}\.[a-z{D}_-]{27}",
+    # The token's last two parts only: '[mno]' + a run of 23-25, the token's start, made
+    # google-re2 track every m, n and o in long names (a fifth of the whole trigger's time).
+    "DiscordBotTokenDetector": r"\.[a-z{D}_-]{6}\.[a-z{D}_-]{27}",
     "GitHubTokenDetector": r"gh[pousr]_",
     "GitLabTokenDetector": r"glpat-|gldt-|glft-|glsoat-|glrt-|gr1348941|glcbt-|glimt-|glptt-|glagent-|gloas-",
     "IbmCloudIamDetector": r"(?:key|pwd|password|pass|token)" + _ASSIGN + r"[a-z0-9_-]{44}",
@@ -878,8 +880,6 @@ class Scanner:
         pragmas = "pragma" in text  # else the line before never matters (see _line_result)
         previous = ""
         for line_start, line_end in _matched_lines(strict, subject, prepared.first, newline, as_bytes):
-            line_index += subject.count(newline, position, line_start)
-            position = line_start
             if memo:
                 previous_start = subject.rfind(newline, 0, line_start - 1) + 1 if line_start and pragmas else line_start
                 if by_text:
@@ -888,9 +888,14 @@ class Scanner:
                     assert raw is not None
                     line = raw[line_start:line_end].decode("utf-8")
                     previous = raw[previous_start:line_start].decode("utf-8")
-                for kind, secret in self._line_result(file_key, filename, line, previous):
-                    found.append((kind, secret, line_index + 1))
+                result = self._line_result(file_key, filename, line, previous)
+                if result:  # lines are counted only up to a line with findings (most have none)
+                    line_index += subject.count(newline, position, line_start)
+                    position = line_start
+                    found.extend((kind, secret, line_index + 1) for kind, secret in result)
             else:
+                line_index += subject.count(newline, position, line_start)
+                position = line_start
                 plugins = self._line_plugins(subject[line_start:line_end], as_bytes)
                 if plugins:
                     candidates.append((line_index, plugins))

@@ -24,9 +24,7 @@ a cache payload of the same (never a value).
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
-import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -38,6 +36,7 @@ from pytest_secrets.adapters import git
 from pytest_secrets.adapters.detect_secrets import DetectorConfig
 from pytest_secrets.adapters.fast_scan import Scanner
 from pytest_secrets.history.known_values import KnownValueMatcher
+from pytest_secrets.history.workers import WorkerPool
 from pytest_secrets.values import SecretValue
 
 CACHE_VERSION = 2
@@ -160,15 +159,6 @@ def _state_id(refs: Sequence[git.Ref], tips: Sequence[str], shallow: bool) -> st
     return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
 
 
-def _start_method() -> str | None:
-    methods = multiprocessing.get_all_start_methods()
-    if sys.platform.startswith("linux") and "fork" in methods and threading.active_count() == 1:
-        return "fork"
-    if "forkserver" in methods:
-        return "forkserver"
-    return "spawn" if "spawn" in methods else None
-
-
 def scan_history(
     root: Path,
     config: DetectorConfig,
@@ -217,121 +207,92 @@ def scan_history(
         detail = load_blob_cache()
         cache = detail if detail is not None and _cache_usable(detail, config) and _detail_is_sound(detail) else None
 
-    result.commits = git.count_commits(root, tips)
-    blobs = git.reachable_blobs(root, tips)
     stored = git.blob_sizes_in_pack_order(root)
-    stored_ids = {sha for sha, _ in stored}
-    unlisted = [sha for sha in blobs if sha not in stored_ids]
-    if unlisted:
-        # rev-list also names annotated tags; keep only real blobs (and missing objects).
-        types = git.object_types(root, unlisted)
-        for sha in unlisted:
-            if types.get(sha, "missing") not in ("blob", "missing"):
-                del blobs[sha]
-    result.blobs_total = len(blobs)
-    result.submodules = _submodules(root)
+    pool: WorkerPool | None = None
+    if cache is None:
+        # A full scan: the workers start now and set detect-secrets up while git lists the history.
+        early = _worker_count(processes, sum(size for _, size in stored if size <= MAX_BLOB_BYTES))
+        pool = WorkerPool(root, config, early, matcher) if early > 1 else None
+        pool = pool if pool is not None and pool.start() else None
+    try:
+        result.commits = git.count_commits(root, tips)
+        blobs = git.reachable_blobs(root, tips)
+        stored_ids = {sha for sha, _ in stored}
+        unlisted = [sha for sha in blobs if sha not in stored_ids]
+        if unlisted:
+            # rev-list also names annotated tags; keep only real blobs (and missing objects).
+            types = git.object_types(root, unlisted)
+            for sha in unlisted:
+                if types.get(sha, "missing") not in ("blob", "missing"):
+                    del blobs[sha]
+        result.blobs_total = len(blobs)
+        result.submodules = _submodules(root)
 
-    cached_detector: dict[str, list[list[Any]]] = {}
-    cached_known: dict[str, list[list[Any]]] = {}
-    scanned_before: set[str] = set()
-    known_valid = False
-    if cache is not None:
-        scanned_before = _unpack_ids(cache.get("scanned", ""))
-        cached_detector = cache.get("detector", {})
-        known_valid = cache.get("values_key") == matcher.values_key
-        cached_known = cache.get("known", {}) if known_valid else {}
-        result.skipped_huge = 0
+        cached_detector: dict[str, list[list[Any]]] = {}
+        cached_known: dict[str, list[list[Any]]] = {}
+        scanned_before: set[str] = set()
+        known_valid = False
+        if cache is not None:
+            scanned_before = _unpack_ids(cache.get("scanned", ""))
+            cached_detector = cache.get("detector", {})
+            known_valid = cache.get("values_key") == matcher.values_key
+            cached_known = cache.get("known", {}) if known_valid else {}
+            result.skipped_huge = 0
 
-    # Blobs the detectors must see; and, if the known values changed, blobs to re-read for them.
-    need_detector = {sha for sha in blobs if sha not in scanned_before}
-    need_known = set(need_detector) if known_valid or not matcher else set(blobs)
-    if not matcher:
-        need_known = set()
-    to_read = need_detector | need_known
+        # Blobs the detectors must see; and, if the known values changed, blobs to re-read for them.
+        need_detector = {sha for sha in blobs if sha not in scanned_before}
+        need_known = set(need_detector) if known_valid or not matcher else set(blobs)
+        if not matcher:
+            need_known = set()
+        to_read = need_detector | need_known
 
-    detector_hits: dict[str, list[list[Any]]] = {sha: hits for sha, hits in cached_detector.items() if sha in blobs}
-    known_hits: dict[str, list[list[Any]]] = {}
-    if known_valid:
-        known_hits = {sha: hits for sha, hits in cached_known.items() if sha in blobs}
-    huge: set[str] = set(_unpack_ids(cache.get("huge", ""))) & set(blobs) if cache else set()
-    not_text: set[str] = set(_unpack_ids(cache.get("not_text", ""))) & set(blobs) if cache else set()
-    excluded: set[str] = set(_unpack_ids(cache.get("excluded", ""))) & set(blobs) if cache else set()
-
-    order = [(sha, size) for sha, size in stored if sha in to_read]
-    listed = {sha for sha, _ in order}
-    missing = [sha for sha in to_read if sha not in listed]  # not in the object store
-    result.missing = len(missing)
-    readable = []
-    for sha, size in order:
-        if size > MAX_BLOB_BYTES:
-            huge.add(sha)
-        else:
-            readable.append((sha, size))
-    total_bytes = sum(size for sha, size in readable if sha in need_detector)
-    workers = _worker_count(processes, total_bytes)
-    result.processes = workers
-
-    background: _Introductions | None = None
-    if len(need_detector) >= EARLY_INTRODUCTIONS_BLOBS:
-        background = _Introductions(root, tips, set(blobs))
-    if workers > 1:
-        pool_result = _scan_in_workers(
-            root,
-            config,
-            workers,
-            readable,
-            blobs,
-            need_detector,
-            need_known,
-            matcher,
-            progress,
-            started=background.start if background is not None else None,
+        found = _Found(
+            detector={sha: hits for sha, hits in cached_detector.items() if sha in blobs},
+            known={sha: hits for sha, hits in cached_known.items() if sha in blobs} if known_valid else {},
+            not_text=set(_unpack_ids(cache.get("not_text", ""))) & set(blobs) if cache else set(),
+            excluded=set(_unpack_ids(cache.get("excluded", ""))) & set(blobs) if cache else set(),
         )
-        if pool_result is not None:
-            detector_hits.update(pool_result["detector"])
-            known_hits.update(pool_result["known"])
-            not_text.update(pool_result["binary"])
-            excluded.update(pool_result["excluded"])
+        huge: set[str] = set(_unpack_ids(cache.get("huge", ""))) & set(blobs) if cache else set()
+
+        order = [(sha, size) for sha, size in stored if sha in to_read]
+        listed = {sha for sha, _ in order}
+        missing = [sha for sha in to_read if sha not in listed]  # not in the object store
+        result.missing = len(missing)
+        readable = []
+        for sha, size in order:
+            if size > MAX_BLOB_BYTES:
+                huge.add(sha)
+            else:
+                readable.append((sha, size))
+        total_bytes = sum(size for sha, size in readable if sha in need_detector)
+        wanted = _worker_count(processes, total_bytes)
+        if pool is None and wanted > 1:
+            pool = WorkerPool(root, config, wanted, matcher)
+            pool = pool if pool.start() else None
+        result.processes = pool.workers if pool is not None else 1
+
+        background: _Introductions | None = None
+        if len(need_detector) >= EARLY_INTRODUCTIONS_BLOBS:
+            # Started only now: a thread running while the workers were forked could hang them.
+            background = _Introductions(root, tips, set(blobs))
+            background.start()
+        if pool is not None:
+            pool_result = _scan_in_workers(pool, readable, blobs, need_detector, need_known, matcher, progress)
+            found.detector.update(pool_result["detector"])
+            found.known.update(pool_result["known"])
+            found.not_text.update(pool_result["binary"])
+            found.excluded.update(pool_result["excluded"])
             result.missing += len(pool_result["missing"])
             result.blobs_scanned = sum(1 for sha, _ in readable if sha in need_detector) - len(
                 [sha for sha in pool_result["missing"] if sha in need_detector]
             )
             result.bytes_scanned = pool_result["bytes"]
         else:
-            workers = result.processes = 1
-    if workers <= 1:
-        if background is not None:
-            background.start()
-        with Scanner(config) as scanner, git.BlobReader(root) as reader:
-            done = 0
-            total = len(readable)
-            for sha, data in reader.stream([sha for sha, _ in readable]):
-                done += 1
-                if progress is not None and (done % 500 == 0 or done == total):
-                    progress(done, total)
-                if data is None:
-                    result.missing += 1
-                    continue
-                path = blobs[sha]
-                if sha in need_known and matcher:
-                    found = matcher.find(data)
-                    if found:
-                        known_hits[sha] = [[h.key, h.line, h.fingerprint, h.form] for h in found]
-                if sha not in need_detector:
-                    continue
-                result.blobs_scanned += 1
-                result.bytes_scanned += len(data)
-                status, prepared = scanner.precheck(path, data)
-                if status == "binary":
-                    not_text.add(sha)
-                elif status == "excluded":
-                    excluded.add(sha)
-                if prepared is None:
-                    continue
-                hits = scanner.scan_gated(path, prepared)
-                if hits:
-                    detector_hits[sha] = [[h.type, h.line, h.secret_hash, h.fingerprint] for h in hits]
-
+            _scan_here(result, root, config, readable, blobs, need_detector, need_known, matcher, progress, found)
+    finally:
+        if pool is not None:
+            pool.terminate()
+    detector_hits, known_hits, not_text, excluded = found.detector, found.known, found.not_text, found.excluded
     result.blobs_cached = result.blobs_total - len(need_detector)
     result.skipped_huge = len(huge)
     result.not_text = len(not_text)
@@ -380,6 +341,60 @@ def scan_history(
     }
     result.seconds = time.perf_counter() - started
     return result
+
+
+@dataclass
+class _Found:
+    """Per blob: hits (JSON-able lists, no values) and what the detectors could not read."""
+
+    detector: dict[str, list[list[Any]]]
+    known: dict[str, list[list[Any]]]
+    not_text: set[str]
+    excluded: set[str]
+
+
+def _scan_here(
+    result: HistoryScan,
+    root: Path,
+    config: DetectorConfig,
+    readable: list[tuple[str, int]],
+    blobs: dict[str, str],
+    need_detector: set[str],
+    need_known: set[str],
+    matcher: KnownValueMatcher,
+    progress: ProgressCallback | None,
+    found: _Found,
+) -> None:
+    """Scan ``readable`` (pack order) in this process, one blob in memory at a time."""
+    with Scanner(config) as scanner, git.BlobReader(root) as reader:
+        done = 0
+        total = len(readable)
+        for sha, data in reader.stream([sha for sha, _ in readable]):
+            done += 1
+            if progress is not None and (done % 500 == 0 or done == total):
+                progress(done, total)
+            if data is None:
+                result.missing += 1
+                continue
+            path = blobs[sha]
+            if sha in need_known and matcher:
+                known = matcher.find(data)
+                if known:
+                    found.known[sha] = [[h.key, h.line, h.fingerprint, h.form] for h in known]
+            if sha not in need_detector:
+                continue
+            result.blobs_scanned += 1
+            result.bytes_scanned += len(data)
+            status, prepared = scanner.precheck(path, data)
+            if status == "binary":
+                found.not_text.add(sha)
+            elif status == "excluded":
+                found.excluded.add(sha)
+            if prepared is None:
+                continue
+            hits = scanner.scan_gated(path, prepared)
+            if hits:
+                found.detector[sha] = [[h.type, h.line, h.secret_hash, h.fingerprint] for h in hits]
 
 
 class _Introductions:
@@ -560,29 +575,20 @@ def _worker_count(processes: int, total_bytes: int) -> int:
 
 
 def _scan_in_workers(
-    root: Path,
-    config: DetectorConfig,
-    workers: int,
+    pool: WorkerPool,
     readable: list[tuple[str, int]],
     blobs: dict[str, str],
     need_detector: set[str],
     need_known: set[str],
     matcher: KnownValueMatcher,
     progress: ProgressCallback | None,
-    started: Callable[[], None] | None = None,
-) -> dict[str, Any] | None:
-    """Scan ``readable`` (pack order) in worker processes, each with its own git reader.
+) -> dict[str, Any]:
+    """Scan ``readable`` (pack order) in the pool's workers, each with its own git reader.
 
     Chunks are contiguous runs of the pack order, so each worker still reads git's storage
-    in order. ``started`` is called once the workers exist (a thread started before could
-    stop them from being forked). Returns merged results, or None if no pool could be started.
+    in order. Returns the merged results.
     """
-    from pytest_secrets.history import workers as worker_module
-
-    method = _start_method()
-    if method is None:
-        return None
-    inherit = method == "fork" and bool(matcher)
+    inherit = pool.inherits_matcher
     chunks: list[list[tuple[str, str, bool, bool]]] = []
     chunk: list[tuple[str, str, bool, bool]] = []
     chunk_bytes = 0
@@ -602,39 +608,25 @@ def _scan_in_workers(
         "missing": [],
         "bytes": 0,
     }
-    worker_module.inherit_matcher(matcher if inherit else None)
-    try:
-        context = multiprocessing.get_context(method)
-        pool = context.Pool(workers, initializer=worker_module.initialize, initargs=(config.settings_json, str(root)))
-    except (OSError, ValueError, RuntimeError):
-        return None
-    finally:
-        worker_module.inherit_matcher(None)
-    if started is not None:
-        started()
-    try:
-        done = 0
-        total = len(readable)
-        for part in pool.imap_unordered(worker_module.scan_chunk, chunks):
-            merged["detector"].update(part["detector"])
-            merged["known"].update(part["known"])
-            merged["binary"].update(part["binary"])
-            merged["excluded"].update(part["excluded"])
-            merged["missing"].extend(part["missing"])
-            merged["bytes"] += part["bytes"]
-            done += part["count"]
-            if progress is not None and done < total:
-                progress(done, total)
-        pool.close()
-        pool.join()
-    finally:
-        pool.terminate()
+    done = 0
+    total = len(readable)
+    for part in pool.scan(chunks):
+        merged["detector"].update(part["detector"])
+        merged["known"].update(part["known"])
+        merged["binary"].update(part["binary"])
+        merged["excluded"].update(part["excluded"])
+        merged["missing"].extend(part["missing"])
+        merged["bytes"] += part["bytes"]
+        done += part["count"]
+        if progress is not None and done < total:
+            progress(done, total)
+    pool.close()
     if progress is not None:
         progress(total, total)
     if matcher and not inherit:
         # The workers could not hold the known values: match them here, one more stream.
         wanted = [sha for sha, _ in readable if sha in need_known]
-        with git.BlobReader(root) as reader:
+        with git.BlobReader(pool.root) as reader:
             for sha, data in reader.stream(wanted):
                 if data is not None:
                     found = matcher.find(data)

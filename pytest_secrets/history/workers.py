@@ -3,12 +3,19 @@
 Each worker holds one entered detect-secrets :class:`Scanner` and its own ``git cat-file
 --batch`` process, and scans the blobs it is given by id (the parent sends ids and paths,
 never contents). Known secret values are matched in a worker only when it was forked from
-the parent, which then already holds them in memory (``inherit_matcher``); they are never
-pickled or sent. With another start method the parent matches them itself.
+the parent, which then already holds them in memory; they are never pickled or sent. With
+another start method the parent matches them itself.
+
+:class:`WorkerPool` is the parent's side. A full scan starts it before listing the history,
+so the workers set detect-secrets up while the parent waits for git.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import sys
+import threading
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,13 +29,68 @@ from pytest_secrets.history.known_values import KnownValueMatcher
 _STATE: dict[str, Any] = {}
 
 
-def inherit_matcher(matcher: KnownValueMatcher | None) -> None:
-    """Call in the parent just before forking workers; ``None`` afterwards."""
-    _STATE["matcher"] = matcher
+def start_method() -> str | None:
+    """``fork`` where it is safe (Linux, no other thread), else ``forkserver`` or ``spawn``."""
+    methods = multiprocessing.get_all_start_methods()
+    if sys.platform.startswith("linux") and "fork" in methods and threading.active_count() == 1:
+        return "fork"
+    if "forkserver" in methods:
+        return "forkserver"
+    return "spawn" if "spawn" in methods else None
 
 
-def initialize(settings_json: str, root: str) -> None:
-    scanner = Scanner(DetectorConfig(settings_json))
+class WorkerPool:
+    """``workers`` processes scanning chunks of blobs; :meth:`start` is False if none could start.
+
+    ``inherits_matcher`` tells whether the workers hold the known values (forked with them).
+    """
+
+    def __init__(self, root: Path, config: DetectorConfig, workers: int, matcher: KnownValueMatcher) -> None:
+        self.root = root
+        self.config = config
+        self.workers = workers
+        self.matcher = matcher
+        self.inherits_matcher = False
+        self._pool: Any = None
+
+    def start(self) -> bool:
+        method = start_method()
+        if method is None:
+            return False
+        self.inherits_matcher = method == "fork" and bool(self.matcher)
+        _STATE["matcher"] = self.matcher if self.inherits_matcher else None
+        try:
+            context = multiprocessing.get_context(method)
+            # The config's source, not its settings: working the defaults out imports
+            # detect-secrets, which the workers do in parallel.
+            self._pool = context.Pool(
+                self.workers, initializer=initialize, initargs=(self.config.source, str(self.root))
+            )
+        except (OSError, ValueError, RuntimeError):
+            self._pool = None
+        finally:
+            _STATE.pop("matcher", None)  # the parent keeps no reference for later forks
+        return self._pool is not None
+
+    def scan(self, chunks: Iterable[list[tuple[str, str, bool, bool]]]) -> Iterator[dict[str, Any]]:
+        """:func:`scan_chunk`'s result per chunk, in the order they finish."""
+        assert self._pool is not None
+        yield from self._pool.imap_unordered(scan_chunk, chunks)
+
+    def close(self) -> None:
+        """Wait for the workers to finish (after a complete :meth:`scan`)."""
+        if self._pool is not None:
+            self._pool.close()
+            self._pool.join()
+
+    def terminate(self) -> None:
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.terminate()
+
+
+def initialize(config_source: str, root: str) -> None:
+    scanner = Scanner(DetectorConfig(config_source))
     scanner.__enter__()  # left entered for the life of this worker process
     reader = git.BlobReader(Path(root))
     reader.__enter__()  # its git process ends with this worker

@@ -13,7 +13,7 @@ import pytest
 from git_repos import Repo, aws_key, github_token, high_entropy, password, private_key_block
 from pytest_secrets.adapters import git
 from pytest_secrets.adapters.detect_secrets import default_config
-from pytest_secrets.history import engine
+from pytest_secrets.history import engine, workers
 from pytest_secrets.history.engine import HistoryScan, scan_history
 from pytest_secrets.values import SecretValue, fingerprint_of
 
@@ -246,7 +246,7 @@ def test_corrupt_object_is_a_clear_error(repo: Repo) -> None:
 @pytest.mark.parametrize("method", ["fork", "forkserver"])
 def test_two_worker_processes_find_the_same(repo: Repo, method: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(engine, "CHUNK_BLOBS", 2)
-    monkeypatch.setattr(engine, "_start_method", lambda: method)
+    monkeypatch.setattr(workers, "start_method", lambda: method)
     values = [aws_key() for _ in range(6)]
     plain = password()
     for number, value in enumerate(values):
@@ -264,6 +264,14 @@ def test_two_worker_processes_find_the_same(repo: Repo, method: str, monkeypatch
         serial.not_text,
         serial.excluded,
     )
+    # An incremental run (the per-blob cache is read) starts its workers after listing.
+    later = aws_key()
+    repo.commit("later", **{"g.py": f'k = "{later}"\n' + "x = 1\n" * 200})
+    incremental = scan(repo, previous=parallel, processes=2, known=known)
+    assert (incremental.processes, incremental.blobs_scanned) == (2, 1)
+    assert {g.fingerprint for g in incremental.groups} == {g.fingerprint for g in serial.groups} | {
+        fingerprint_of(later)
+    }
 
 
 def test_git_missing_is_reported(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
