@@ -113,6 +113,19 @@ def is_placeholder(value: str | None) -> bool:
     return any(word.startswith(PLACEHOLDER_WORDS) or PLACEHOLDER_FILLER.match(word) for word in words)
 
 
+# Switch values: a key such as ALLOW_PASSWORD_LOGIN or persist-credentials that holds one is a
+# setting about secrets, not a secret (one bit cannot be one).
+FLAG_VALUES = frozenset(
+    {"true", "false", "yes", "no", "on", "off", "y", "n", "enabled", "disabled", "enable", "disable",
+     "0", "1", "null", "none", "nil", "~"}
+)
+
+
+def is_flag(value: str | None) -> bool:
+    """Whether a value is a switch (``true``, ``off``, ``1``...), quoted or not."""
+    return value is not None and value.strip().strip("'\"").strip().lower() in FLAG_VALUES
+
+
 def is_insecure_default(value: str) -> bool:
     lowered = value.strip().lower()
     return lowered in INSECURE_DEFAULTS or lowered.startswith(INSECURE_PREFIXES)

@@ -123,8 +123,12 @@ def classify_secret_keys(
     for key in keys:
         if classify.matches_any(key, settings.public_keys):
             continue
-        by_name = classify.name_looks_secret(key) or classify.matches_any(key, settings.secret_keys)
-        by_value = any(classify.url_password(value) for value in values.get(key, ()))
+        configured = classify.matches_any(key, settings.secret_keys)
+        found_values = values.get(key, ())
+        if not configured and found_values and all(classify.is_flag(value) for value in found_values):
+            continue  # ALLOW_PASSWORD_LOGIN=true: a switch about secrets, not one
+        by_name = configured or classify.name_looks_secret(key)
+        by_value = any(classify.url_password(value) for value in found_values)
         if by_name or by_value:
             secret.add(key)
     return frozenset(secret)

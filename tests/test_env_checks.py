@@ -60,6 +60,22 @@ def test_a_project_that_follows_the_guide_passes(guide_project: SecretsProject) 
     result.assert_outcomes(passed=4)
 
 
+def test_switches_named_like_secrets_are_settings_not_secrets(guide_project: SecretsProject) -> None:
+    """ALLOW_PASSWORD_LOGIN=true is the same in every file and in the example, and that is fine."""
+    switches = "ALLOW_PASSWORD_LOGIN=true\nUSE_TOKEN_AUTH=off\n"
+    guide_project.write(".env.example", GUIDE_EXAMPLE + switches)
+    for name in (".env", ".env.production"):
+        text = "".join(f"{key}={value}\n" for key, value in good_values().items())
+        guide_project.write(name, text + switches)
+    result = guide_project.run("-v", "-k", ENV_CHECKS)
+    result.assert_outcomes(passed=4)
+    # Named as a secret in the settings, a switch is judged like any secret value.
+    guide_project.ini("secrets_secret_keys = ALLOW_PASSWORD_LOGIN\n")
+    result = run_check(guide_project, "distinct-environments")
+    result.assert_outcomes(failed=1, deselected=DESELECTED)
+    result.stdout.fnmatch_lines(["*ALLOW_PASSWORD_LOGIN*"])
+
+
 class TestEnvParity:
     def test_missing_undocumented_and_code_keys_are_named(self, guide_project: SecretsProject) -> None:
         values = good_values()
@@ -98,7 +114,10 @@ class TestEnvParity:
     def test_no_example_file_is_said_plainly(self, project: SecretsProject) -> None:
         project.env(".env", API_TOKEN=fake_token())
         result = run_check(project, "env-parity")
-        result.stdout.fnmatch_lines(["*.env.example: there is no .env.example, so 1 keys the project uses are not documented"])
+        result.stdout.fnmatch_lines(["*.env.example: there is no .env.example, so 1 key the project uses is not documented: API_TOKEN"])
+        project.env(".env", **{f"API_TOKEN_{number}": fake_token() for number in range(10)})
+        result = run_check(project, "env-parity")
+        result.stdout.fnmatch_lines(["*so 10 keys the project uses are not documented: API_TOKEN_0, API_TOKEN_1, *, API_TOKEN_7 and 2 more"])
         (project.path / ".env").unlink()
         result = run_check(project, "env-parity")
         result.assert_outcomes(skipped=1, deselected=DESELECTED)

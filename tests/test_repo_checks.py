@@ -430,6 +430,29 @@ def test_workflow_env_at_workflow_job_and_step_level(repo: SecretsProject) -> No
     assert_no_value(result, key, password, token, login)
 
 
+def test_switches_in_workflows_are_not_secrets(repo: SecretsProject) -> None:
+    token = fake_token(20)
+    repo.write(".github/workflows/ci.yml", (
+        "on: push\n"
+        "jobs:\n"
+        "  test:\n"
+        "    runs-on: ubuntu-latest\n"
+        "    steps:\n"
+        "      - uses: actions/checkout@v4\n"
+        "        with:\n"
+        "          persist-credentials: false\n"
+        "      - run: pytest\n"
+        "        env:\n"
+        "          USE_TOKEN_AUTH: 'yes'\n"
+        "          VERIFY_PASSWORD: 1\n"
+        f"          API_TOKEN: {token}\n"
+    ))
+    result = run_check(repo, "deploy-files")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*1 finding:*", "*ci.yml:13 API_TOKEN: a literal value*"])
+    assert_no_value(result, token)
+
+
 def test_a_workflow_with_only_references_passes(repo: SecretsProject) -> None:
     repo.write(".github/workflows/deploy.yaml", (
         "on: [push]\n"

@@ -300,6 +300,8 @@ class _DeployAudit:
             return "a literal default inside the reference"
         if is_reference(value):
             return None
+        if secret_name and classify.is_flag(value):
+            return None  # persist-credentials: false, USE_TOKEN_AUTH: "yes": a switch, not a secret
         if secret_name:
             return "a literal build arg (anyone with the image can read it: docker history)" if arg else "a literal value"
         tokens = classify.name_tokens(setting.key)

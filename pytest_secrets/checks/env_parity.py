@@ -12,6 +12,8 @@ from pytest_secrets.findings import CheckCannotRun, Finding
 from pytest_secrets.inventory import Inventory
 
 NAME = "env-parity"
+# A missing example file: the keys it should hold are named, up to this many.
+MAX_KEYS_NAMED = 8
 FIX_CREATE_EXAMPLE = (
     "create .env.example listing every key with a placeholder value and commit it "
     "(guide: Local Development, '.env.example (commit this)')"
@@ -48,7 +50,9 @@ class EnvParityCheck:
             if not inventory.env_files and not reads:
                 raise CheckCannotRun(NO_EXAMPLE_NOTHING_TO_DO.format(example=settings.example_file))
             keys = sorted({read.key for read in reads} | {e.key for f in inventory.env_files for e in f.entries})
-            message = f"there is no {settings.example_file}, so {len(keys)} keys the project uses are not documented"
+            shown = ", ".join(keys[:MAX_KEYS_NAMED]) + (f" and {len(keys) - MAX_KEYS_NAMED} more" if len(keys) > MAX_KEYS_NAMED else "")
+            noun = "key the project uses is" if len(keys) == 1 else "keys the project uses are"
+            message = f"there is no {settings.example_file}, so {len(keys)} {noun} not documented: {shown}"
             return [Finding(NAME, message, FIX_CREATE_EXAMPLE, path=settings.example_file)]
 
         findings = file_problems(inventory, example)
