@@ -43,10 +43,14 @@ class Finding:
         parts = [self.location] if self.location else []
         if self.commit:
             parts.append(f"commit {self.commit}")
-        if self.key:
-            parts.append(self.key)
-        head = " ".join(parts)
-        text = f"{head}: {self.message}" if head else self.message
+        if self.key and self.message.startswith(self.key + " "):
+            # "AWS Access Key committed 2024-05-01 by Ann", not "AWS Access Key: AWS Access Key ..."
+            text = " ".join([*parts, self.message])
+        else:
+            if self.key:
+                parts.append(self.key)
+            head = " ".join(parts)
+            text = f"{head}: {self.message}" if head else self.message
         return f"{text} [fp {self.fingerprint}]" if self.fingerprint else text
 
 

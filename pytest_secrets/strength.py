@@ -64,6 +64,9 @@ def weaknesses(value: str | None, rule: str) -> list[tuple[str, str]]:
         return [("is empty", FIX_PLACEHOLDER)]
     if classify.is_insecure_default(value):
         return [("is a well-known insecure default", FIX_DEFAULT)]
+    password = classify.url_password(value)
+    if classify.is_reference(value) or (password is not None and classify.is_reference(password)):
+        return []  # ${POSTGRES_PASSWORD}: interpolated, and judged where that key is set
     if classify.is_placeholder(value):
         return [("still holds a placeholder", FIX_PLACEHOLDER)]
     problems = []

@@ -227,6 +227,16 @@ class TestSecretStrength:
             "*Fernet.generate_key()*",
         ])
 
+    def test_a_reference_to_another_key_is_judged_at_that_key(self, guide_project: SecretsProject) -> None:
+        values = good_values()
+        values["DATABASE_URL"] = "postgresql://agents:${MINIO_ROOT_PASSWORD}@db:5432/agents"
+        guide_project.env(".env", **values)
+        run_check(guide_project, "secret-strength").assert_outcomes(passed=1, deselected=DESELECTED)
+        values["MINIO_ROOT_PASSWORD"] = "changethis"
+        guide_project.env(".env", **values)
+        result = run_check(guide_project, "secret-strength")
+        result.stdout.fnmatch_lines(["1 finding:", "  .env:7 MINIO_ROOT_PASSWORD: is a well-known insecure default*"])
+
     def test_environment_values_are_checked_too(self, guide_project: SecretsProject, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv("SECRET_KEY", "ab" * 20)
         result = run_check(guide_project, "secret-strength")

@@ -41,7 +41,7 @@ def test_deleted_secret_fails_with_commit_path_and_guide(project: SecretsProject
     result.assert_outcomes(failed=1, passed=1)
     result.stdout.fnmatch_lines(
         [
-            f"*config/settings.py:1 commit {introducing[:10]} AWS Access Key: AWS Access Key committed * by Test Author"
+            f"*config/settings.py:1 commit {introducing[:10]} AWS Access Key committed * by Test Author"
             "*"
             f"[[]fp {fingerprint_of(key)}[]]",
             "*Rotate it first*Emergency: Secret Leaked*",
@@ -318,8 +318,8 @@ def test_two_github_tokens_are_two_findings_with_their_own_fingerprints(project:
     result = run(project)
     result.stdout.fnmatch_lines(
         [
-            f"*a.md:1 commit * GitHub Token: GitHub Token committed *[[]fp {fingerprint_of(first)}[]]",
-            f"*b.md:1 commit * GitHub Token: GitHub Token committed *[[]fp {fingerprint_of(second)}[]]",
+            f"*a.md:1 commit * GitHub Token committed *[[]fp {fingerprint_of(first)}[]]",
+            f"*b.md:1 commit * GitHub Token committed *[[]fp {fingerprint_of(second)}[]]",
         ]
     )
 
