@@ -130,6 +130,25 @@ def test_a_global_excludes_file_counts_and_can_be_overridden(repo: SecretsProjec
     result.stdout.fnmatch_lines(["*matching 'secrets.json' at the root (secrets.json) and in subfolders (*): un-ignored by .gitignore:1*"])
 
 
+def test_a_tracked_fixture_env_file_can_be_accepted_until_it_changes(repo: SecretsProject) -> None:
+    """flask tracks tests/test_apps/.env to test its dotenv loading: accepted as it is, not forever."""
+    repo.write(".gitignore", GUIDE_GITIGNORE)
+    repo.write("tests/apps/.env", "FOO=env\nSPAM=1\n")
+    repo.git("add", "-f", "tests/apps/.env")  # tracked on purpose, despite the ignore rule
+    commit_all(repo, "fixture")
+    result = run_check(repo, "gitignore")
+    result.stdout.fnmatch_lines(["*tests/apps/.env: is tracked by git although it matches '.env'*[[]fp *[]]"])
+    accepted = run_check(repo, "gitignore", "--secrets-accept")
+    accepted.stdout.fnmatch_lines(["secrets-accept: 1 finding accepted into .secrets-allowlist*"])
+    commit_all(repo, "accept the fixture")
+    run_check(repo, "gitignore").assert_outcomes(passed=1)
+    repo.write("tests/apps/.env", f"FOO=env\nSPAM=1\nAPI_TOKEN={fake_token()}\n")
+    commit_all(repo, "the fixture grows a token")
+    result = run_check(repo, "gitignore")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*tests/apps/.env: is tracked by git*"])
+
+
 def test_a_tracked_env_file_fails_even_once_ignored(repo: SecretsProject) -> None:
     token = fake_token()
     repo.env(".env", OPENAI_API_KEY=token)

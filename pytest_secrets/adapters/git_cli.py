@@ -118,6 +118,17 @@ def tracked_files(folder: Path) -> list[str]:
     return [path for path in _split(_run(folder, "ls-files", "--cached", "-z")) if path]
 
 
+def tracked_blob_ids(folder: Path) -> dict[str, str]:
+    """Every tracked file under ``folder`` (relative to it) and the id of its staged content."""
+    ids = {}
+    for entry in _split(_run(folder, "ls-files", "--stage", "-z")):
+        meta, _, path = entry.partition("\t")
+        fields = meta.split()
+        if path and len(fields) == 3:
+            ids[path] = fields[1]
+    return ids
+
+
 def listed_files(folder: Path) -> list[str]:
     """Tracked files plus untracked ones that are not ignored: what ``git add -A`` would see."""
     output = _run(folder, "ls-files", "--cached", "--others", "--exclude-standard", "-z")

@@ -16,6 +16,7 @@ from pytest_secrets.adapters import git_cli
 from pytest_secrets.adapters.git_cli import IgnoreVerdict
 from pytest_secrets.context import AuditContext
 from pytest_secrets.findings import CheckCannotRun, Finding
+from pytest_secrets.values import fingerprint_of
 
 NAME = "gitignore"
 FIX_NOT_IGNORED = (
@@ -55,7 +56,8 @@ class GitignoreCheck:
             tracked = {pattern: git_cli.tracked_matching(root, pattern) for pattern in patterns}
             env_files = [context.inventory.relative(parsed.path) for parsed in context.inventory.env_files]
             env_verdicts = git_cli.check_ignore(root, env_files)
-            tracked_env_files = set(git_cli.tracked_files(root)) & set(env_files)
+            blob_ids = git_cli.tracked_blob_ids(root)
+            tracked_env_files = set(blob_ids) & set(env_files)
         except git_cli.GitUnavailable as error:
             raise CheckCannotRun(str(error)) from None
 
@@ -84,7 +86,7 @@ class GitignoreCheck:
                     continue
                 seen.add(path)
                 message = f"is tracked by git although it matches {pattern!r}; an ignore rule does not untrack it"
-                findings.append(Finding(NAME, message, FIX_TRACKED, path=path))
+                findings.append(Finding(NAME, message, FIX_TRACKED, path=path, fingerprint=_content_print(path, blob_ids)))
         # Env files with real values that no pattern names (.env.production, .env.staging...).
         for verdict in env_verdicts:
             name = posixpath.basename(verdict.path)
@@ -92,7 +94,8 @@ class GitignoreCheck:
                 continue  # judged above, through its pattern
             if verdict.path in tracked_env_files and verdict.path not in seen:
                 message = "is an env file with real values, and git tracks it"
-                findings.append(Finding(NAME, message, FIX_TRACKED, path=verdict.path))
+                fingerprint = _content_print(verdict.path, blob_ids)
+                findings.append(Finding(NAME, message, FIX_TRACKED, path=verdict.path, fingerprint=fingerprint))
             elif not verdict.ignored:
                 message = "is an env file with real values that git would not ignore" + (
                     f" (un-ignored by {verdict.source}:{verdict.line} {verdict.pattern!r})" if verdict.source else "")
@@ -113,3 +116,10 @@ def _not_ignored_finding(pattern: str, misses: list[tuple[str, str, IgnoreVerdic
     path, line = negations[0] if negations else (".gitignore", None)
     message = f"git would not ignore files matching {pattern!r} " + "; ".join(parts)
     return Finding(NAME, message, FIX_NOT_IGNORED, path=path, line=line)
+
+
+def _content_print(path: str, blob_ids: dict[str, str]) -> str | None:
+    """A tracked file's fingerprint: its path and staged content. Accepting it (a test fixture
+    such as tests/apps/.env) holds until either changes."""
+    blob = blob_ids.get(path)
+    return fingerprint_of(f"tracked file\0{path}\0{blob}") if blob else None
