@@ -177,6 +177,44 @@ def test_no_value_is_printed_or_written_except_generate_into_env(broken: tuple[S
     assert not weaknesses(env["SECRET_KEY"], "signing") and is_fernet_key(env["ENCRYPTION_KEY"] or "")
 
 
+# --- the project's pytest settings --------------------------------------------------------
+
+
+def test_the_commands_follow_the_projects_pytest_settings(repo: SecretsProject) -> None:
+    """A project that names its own files gets those, wherever pytest would read the settings from."""
+    (repo.path / "pytest.ini").unlink()
+    repo.write("pyproject.toml", (
+        "[tool.pytest.ini_options]\n"
+        'secrets_example_file = "config/.env.example"\n'
+        'secrets_baseline = "config/ds-baseline.json"\n'
+        'secrets_rotation_file = "config/rotation.toml"\n'
+        'secrets_strength_rules = ["WEBHOOK_* = fernet"]\n'
+        'secrets_secret_keys = ["WEBHOOK_*"]\n'
+    ))
+    repo.write(".env", f"OPENAI_API_KEY=sk-proj-{fake_token(48)}\nWEBHOOK_SIGNING=changeme\n")
+    out = ok(cli(repo, "init"))
+    assert "config/.env.example: created from .env with its 2 keys" in out
+    # detect-secrets reads the secrets_* lines as secrets; they are marked as what they are.
+    assert "3 finding(s) in 4 files git tracks or would add, 3 of them pytest-secrets' own settings" in out
+    assert "args: ['--baseline', 'config/ds-baseline.json']" in (repo.path / ".pre-commit-config.yaml").read_text()
+    assert (repo.path / "config" / "ds-baseline.json").is_file() and not (repo.path / ".env.example").exists()
+    assert "review the" not in out
+    assert "(a Fernet key)" in ok(cli(repo, "generate", "WEBHOOK_SIGNING"))
+    env = {binding.key: binding.value for binding in read_bindings((repo.path / ".env").read_text()) if binding.key}
+    assert is_fernet_key(env["WEBHOOK_SIGNING"] or "")
+    assert "config/rotation.toml: created with WEBHOOK_SIGNING: last_rotated" in ok(cli(repo, "rotate", "WEBHOOK_SIGNING", "--yes"))
+    repo.git("add", "-A")
+    result = repo.run("-p", "no:cacheprovider", "-k", "example-placeholders or pre-commit or secret-strength or env-parity")
+    result.assert_outcomes(passed=4)
+
+
+def test_a_setting_the_command_cannot_parse_is_a_usage_error(repo: SecretsProject) -> None:
+    repo.ini("secrets_strength_rules = WEBHOOK_* = strongest\n")
+    result = cli(repo, "generate", "SECRET_KEY")
+    assert result.returncode == 2
+    assert "secrets_strength_rules from pytest.ini" in result.stderr and not result.stdout
+
+
 # --- init --------------------------------------------------------------------------------
 
 
@@ -289,7 +327,7 @@ def test_the_baseline_records_what_it_finds_for_a_person_to_audit(repo: SecretsP
     repo.write("app/config.py", f'password = "{fake_token(18)}"\n')
     out = ok(cli(repo, "init"))
     assert ".secrets.baseline: created with detect-secrets 1.5.0: 1 finding(s)" in out
-    assert "to do: review the 1 finding(s): detect-secrets audit .secrets.baseline" in out
+    assert "to do: review the 1 other finding(s): detect-secrets audit .secrets.baseline" in out
     # The baseline has no verification filter: the hook that loads it never sends a secret anywhere.
     assert "is_ignored_due_to_verification_policies" not in (repo.path / ".secrets.baseline").read_text()
     repo.git("add", "-A")

@@ -50,6 +50,19 @@ def test_deleted_secret_fails_with_commit_path_and_guide(project: SecretsProject
     assert key not in result.stdout.str() + result.stderr.str()
 
 
+def test_the_projects_own_pytest_secrets_settings_are_not_secrets(project: SecretsProject, repo: Repo) -> None:
+    """detect-secrets' keyword plugin reads secrets_baseline = "..." as a secret; it is a path."""
+    leaked = password()
+    settings = '[tool.pytest.ini_options]\nsecrets_baseline = "config/ds.baseline"\nsecrets_allowlist_file = "config/accepted"\n'
+    repo.commit("settings", **{"pyproject.toml": settings})
+    repo.commit("a real one", **{"pyproject.toml": settings + f'\n[tool.deploy]\napi_password = "{leaked}"\n'})
+    result = run(project)
+    result.assert_outcomes(failed=2)
+    result.stdout.fnmatch_lines(["*1 finding:*", "*pyproject.toml:6 commit * Secret Keyword committed*"])
+    result.stdout.no_fnmatch_line("*pyproject.toml:[23] *")
+    assert leaked not in result.stdout.str()
+
+
 @pytest.mark.parametrize("xdist_args", XDIST_ARGS)
 def test_second_run_scans_zero_blobs(project: SecretsProject, repo: Repo, xdist_args: tuple[str, ...]) -> None:
     repo.commit("one", **{"a.py": "x = 1\n", "b.py": "y = 2\n"})  # + conftest.py, pytest.ini, .gitignore

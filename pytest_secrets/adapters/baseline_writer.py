@@ -15,13 +15,16 @@ from pathlib import Path
 from typing import Any
 
 from pytest_secrets.adapters.detect_secrets import PARTIAL_VALUE_TYPES, DetectorConfig, default_config, whole_value
+from pytest_secrets.own_settings import KEYWORD_TYPE, is_config_file, setting_lines
 from pytest_secrets.values import fingerprint_of
 
 
-def create_baseline(top: Path, files: Iterable[str], baseline_name: str) -> int:
+def create_baseline(top: Path, files: Iterable[str], baseline_name: str) -> tuple[int, int]:
     """Scan ``files`` (relative to ``top``) and save the baseline as ``top/baseline_name``.
 
-    Returns how many findings it records; each needs ``detect-secrets audit``.
+    Returns (findings recorded, of which pytest-secrets' own settings). The keyword findings
+    on lines that set pytest-secrets' options are recorded as audited false positives (see
+    :mod:`pytest_secrets.own_settings`); every other finding needs ``detect-secrets audit``.
     """
     from detect_secrets.core.secrets_collection import SecretsCollection
     from detect_secrets.core import baseline
@@ -33,9 +36,18 @@ def create_baseline(top: Path, files: Iterable[str], baseline_name: str) -> int:
             if name != baseline_name and os.path.isfile(top / name) and not os.path.islink(top / name):
                 collection.scan_file(name)
         output = baseline.format_for_output(collection)
+    own = 0
+    for filename, entries in output["results"].items():
+        if not is_config_file(filename):
+            continue
+        lines = setting_lines(filename, (top / filename).read_text(encoding="utf-8", errors="replace"))
+        for entry in entries:
+            if entry.get("type") == KEYWORD_TYPE and entry.get("line_number") in lines:
+                entry["is_secret"] = False
+                own += 1
     (top / baseline_name).parent.mkdir(parents=True, exist_ok=True)
     baseline.save_to_file(output, str(top / baseline_name))
-    return sum(len(items) for items in output["results"].values())
+    return sum(len(items) for items in output["results"].values()), own
 
 
 def accept_in_baseline(

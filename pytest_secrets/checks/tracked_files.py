@@ -7,13 +7,14 @@ from typing import Any, ClassVar
 
 from pytest_secrets.adapters import git
 from pytest_secrets.adapters.fast_scan import Scanner
+from pytest_secrets.own_settings import without_setting_hits
 from pytest_secrets.context import AuditContext
 from pytest_secrets.findings import KNOWN_VALUE_DETECTOR, Finding
 from pytest_secrets.history import project
 from pytest_secrets.history.engine import MAX_BLOB_BYTES
 from pytest_secrets.history.known_values import KnownValueMatcher
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 SUBMODULE_MODE = "160000"
 SYMLINK_MODE = "120000"
 
@@ -77,6 +78,8 @@ class TrackedFilesCheck:
                 else:
                     counts["scanned"] += 1
                     detected = scanner.scan_bytes(name, data)
+                    if detected:
+                        detected = without_setting_hits(name, data, detected)
                     if detected is None:
                         counts["not_text"] += 1
                     hits = [[h.type, h.line, h.secret_hash, h.fingerprint] for h in detected or []]

@@ -22,7 +22,12 @@ DESCRIPTION = "Fix what the pytest-secrets audit finds, the way the secrets guid
 
 
 def _root_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--root", default=".", metavar="DIR", help="The project folder (default: the current folder).")
+    parser.add_argument(
+        "--root",
+        default=None,
+        metavar="DIR",
+        help="The project folder (default: the current folder, or secrets_root from the pytest configuration).",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:

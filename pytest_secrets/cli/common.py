@@ -71,14 +71,6 @@ def shown(path: Path, root: Path) -> str:
         return str(path)
 
 
-def project_root(folder: str) -> Path:
-    """The project folder given with ``--root``; a usage error when it is not a folder."""
-    root = Path(folder).resolve()
-    if not root.is_dir():
-        raise CommandError(f"--root {folder}: not a folder", EXIT_USAGE)
-    return root
-
-
 def write_text(path: Path, text: str, private: bool = False) -> None:
     """Replace ``path``'s content at once (a temporary file in the same folder, then a rename).
 

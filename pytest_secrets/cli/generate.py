@@ -26,7 +26,9 @@ from pathlib import Path
 
 from pytest_secrets import classify, strength
 from pytest_secrets.adapters import git_cli
-from pytest_secrets.cli.common import EXIT_USAGE, CommandError, Report, project_root, read_text, shown, write_text
+from pytest_secrets.cli.common import EXIT_USAGE, CommandError, Report, read_text, shown, write_text
+from pytest_secrets.cli.project_settings import project_settings
+from pytest_secrets.settings import StrengthRule
 
 NAME = "generate"
 HELP = "Write a strong value for KEY into an env file (.env by default)."
@@ -69,9 +71,9 @@ def token() -> str:
     return secrets.token_urlsafe(TOKEN_BYTES)
 
 
-def strong_value(key: str, current: str | None) -> tuple[str, str]:
-    """``(value, what it is)``: a value secret-strength accepts for ``key``."""
-    rule = strength.rule_for(key, ())
+def strong_value(key: str, current: str | None, rules: tuple[StrengthRule, ...] = ()) -> tuple[str, str]:
+    """``(value, what it is)``: a value secret-strength accepts for ``key`` (under ``rules``)."""
+    rule = strength.rule_for(key, rules)
     if is_url_key(key, current):
         return _url_value(key, current), "a new password in its connection URL"
     make, kind = (fernet_key, "a Fernet key") if rule == "fernet" else (token, "a 43-character URL-safe token")
@@ -143,13 +145,17 @@ def check_not_committable(root: Path, path: Path) -> None:
 def run(arguments: argparse.Namespace) -> int:
     from pytest_secrets.adapters.dotenv_source import EnvEditError, read_bindings, replace_value
 
-    root = project_root(arguments.root)
+    settings = project_settings(arguments.root)
+    root = settings.root
     key: str = arguments.key
     path = root / arguments.env_file
     name = shown(path, root)
     if path.exists() and not path.is_file():
         raise CommandError(f"--env-file {arguments.env_file}: not a file", EXIT_USAGE)
-    if not classify.name_looks_secret(key) and not is_url_key(key, None) and not arguments.force:
+    named_secret = classify.matches_any(key, settings.secret_keys) or (
+        classify.name_looks_secret(key) and not classify.matches_any(key, settings.public_keys)
+    )
+    if not named_secret and not is_url_key(key, None) and not arguments.force:
         raise CommandError(f"{key} does not look like a secret by its name (KEY, SECRET, TOKEN, PASSWORD, ...); "
                            "pass --force to generate a value for it anyway")
     check_not_committable(root, path)
@@ -157,7 +163,7 @@ def run(arguments: argparse.Namespace) -> int:
     text = read_text(path) if path.exists() else ""
     bindings = [binding for binding in read_bindings(text) if binding.key == key]
     current = bindings[-1].value if bindings else None
-    rule = strength.rule_for(key, ())
+    rule = strength.rule_for(key, settings.strength_rules)
     if not replaceable(_password_part(key, current)) and not arguments.force:
         problems = strength.weaknesses(current, rule)
         if not problems:
@@ -168,7 +174,7 @@ def run(arguments: argparse.Namespace) -> int:
             f"{key} in {name} {problems[0][0]}, but it is a real value that may be in use: replacing it is a "
             f"rotation. Follow: pytest-secrets rotate {key}, and replace it with: pytest-secrets generate {key} --force"
         )
-    value, kind = strong_value(key, current)
+    value, kind = strong_value(key, current, settings.strength_rules)
     try:
         new_text = replace_value(text, key, value)
     except EnvEditError as error:

@@ -24,7 +24,8 @@ import fnmatch
 from pathlib import Path
 
 from pytest_secrets.adapters import git_cli
-from pytest_secrets.cli.common import Report, ends_with_newline, project_root, read_text, shown, write_text
+from pytest_secrets.cli.common import Report, ends_with_newline, read_text, shown, write_text
+from pytest_secrets.cli.project_settings import project_settings
 from pytest_secrets.settings import AuditSettings
 
 NAME = "init"
@@ -45,9 +46,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(arguments: argparse.Namespace) -> int:
-    root = project_root(arguments.root)
+    settings = project_settings(arguments.root)
+    root = settings.root
     report = Report()
-    settings = AuditSettings(enabled=True, root=root)
     try:
         top: Path | None = git_cli.top_level(root)
     except git_cli.GitUnavailable as error:
@@ -57,7 +58,7 @@ def run(arguments: argparse.Namespace) -> int:
     Gitignore(root, settings, report, in_git=top is not None).update()
     _example(root, settings, report)
     if top is not None:
-        baseline = _hook(top, root, report)
+        baseline = _hook(top, root, _from_top(top, root / settings.baseline_file), report)
         _baseline(top, root, baseline, report)
         if not (git_cli.git_dir(top) / "hooks" / "pre-commit").exists():
             report.to_do("pre-commit install (once per clone, so the hook runs on every commit)")
@@ -217,16 +218,24 @@ def _example(root: Path, settings: AuditSettings, report: Report) -> None:
 # --- pre-commit hook and baseline ---------------------------------------------------------
 
 
-def _hook(top: Path, root: Path, report: Report) -> str:
-    """Add the detect-secrets hook; returns the baseline it names."""
-    from pytest_secrets.adapters.detect_secrets import DEFAULT_BASELINE_NAME, detect_secrets_version
+def _from_top(top: Path, path: Path) -> str:
+    """``path`` as the hook names it: relative to the repository's top folder (pre-commit runs there)."""
+    try:
+        return path.resolve().relative_to(top.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _hook(top: Path, root: Path, baseline: str, report: Report) -> str:
+    """Add the detect-secrets hook naming ``baseline`` (unless it names one already); returns
+    the baseline the hook names."""
+    from pytest_secrets.adapters.detect_secrets import detect_secrets_version
     from pytest_secrets.checks.pre_commit import CONFIG_FILE
     from pytest_secrets.cli import pre_commit_config as config
 
     path = top / CONFIG_FILE
     name = shown(path, root)
     version = detect_secrets_version()
-    baseline = DEFAULT_BASELINE_NAME
     pinned = f"detect-secrets v{version}, --baseline {baseline}"
     if not path.exists():
         write_text(path, config.new_config(version, baseline))
@@ -261,9 +270,10 @@ def _baseline(top: Path, root: Path, baseline: str, report: Report) -> None:
         report.unchanged(name, f"it exists; to refresh it: detect-secrets scan --baseline {baseline}")
         return
     files = git_cli.listed_files(top)
-    count = create_baseline(top, files, baseline)
+    count, own = create_baseline(top, files, baseline)
+    marked = f", {own} of them pytest-secrets' own settings (marked as not secrets)" if own else ""
     report.changed(name, f"created with detect-secrets {detect_secrets_version()}: {count} finding(s) in "
-                         f"{len(files)} files git tracks or would add")
-    if count:
-        report.to_do(f"review the {count} finding(s): detect-secrets audit {baseline} (a real secret must be removed "
-                     "and rotated; a false positive is marked as such), then commit the baseline")
+                         f"{len(files)} files git tracks or would add{marked}")
+    if count - own:
+        report.to_do(f"review the {count - own} other finding(s): detect-secrets audit {baseline} (a real secret must "
+                     "be removed and rotated; a false positive is marked as such), then commit the baseline")

@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from pytest_secrets import rotation, strength
-from pytest_secrets.cli.common import EXIT_USAGE, CommandError, Report, project_root, read_text, shown, write_text
+from pytest_secrets.cli.common import EXIT_USAGE, CommandError, Report, read_text, shown, write_text
+from pytest_secrets.cli.project_settings import project_settings
 from pytest_secrets.cli.generate import key_name
 
 NAME = "rotate"
@@ -101,8 +102,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--yes", "-y", action="store_true", help="Record the rotation without asking.")
     parser.add_argument("--date", type=iso_date, metavar="YYYY-MM-DD",
                         help="The day it was rotated (default: today); not in the future.")
-    parser.add_argument("--schedule", default=SCHEDULE_FILE, metavar="FILE",
-                        help=f"The rotation schedule, relative to the project folder (default: {SCHEDULE_FILE}).")
+    parser.add_argument("--schedule", default=None, metavar="FILE",
+                        help="The rotation schedule, relative to the project folder "
+                        f"(default: secrets_rotation_file from the pytest configuration, else {SCHEDULE_FILE}).")
 
 
 def checklist(key: str) -> list[str]:
@@ -233,21 +235,20 @@ def confirm(question: str) -> bool:
 
 def run(arguments: argparse.Namespace) -> int:
     from pytest_secrets.inventory import build_inventory
-    from pytest_secrets.settings import AuditSettings
 
-    root = project_root(arguments.root)
+    settings = project_settings(arguments.root)
+    root = settings.root
     key: str = arguments.key
     today = datetime.date.today()
     day: datetime.date = arguments.date or today
     if day > today:
         raise CommandError(f"--date {day.isoformat()} is in the future; give the day the rotation happened", EXIT_USAGE)
-    settings = AuditSettings(enabled=True, root=root)
     inventory = build_inventory(settings, environ={})
     declared = set(inventory.declared_keys) | {entry.key for parsed in inventory.env_files for entry in parsed.entries}
     if key not in declared:
         raise CommandError(f"{key} is not declared in {settings.example_file} or any env file, so the rotation check "
                            "would reject its entry; check the name, or declare it (pytest-secrets init adds the keys of .env)")
-    path: Path = root / arguments.schedule
+    path: Path = root / (arguments.schedule or settings.rotation_file)
     name = shown(path, root)
     report = Report()
     for line in checklist(key):

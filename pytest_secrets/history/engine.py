@@ -37,9 +37,10 @@ from pytest_secrets.adapters.detect_secrets import DetectorConfig
 from pytest_secrets.adapters.fast_scan import Scanner
 from pytest_secrets.history.known_values import KnownValueMatcher
 from pytest_secrets.history.workers import WorkerPool
+from pytest_secrets.own_settings import without_setting_hits
 from pytest_secrets.values import SecretValue
 
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 # Blobs larger than this are not read (generated data, media, archives); they are counted.
 MAX_BLOB_BYTES = 8 * 1024 * 1024
 # Below this much uncached content, a single process is faster than starting workers.
@@ -392,7 +393,7 @@ def _scan_here(
                 found.excluded.add(sha)
             if prepared is None:
                 continue
-            hits = scanner.scan_gated(path, prepared)
+            hits = without_setting_hits(path, prepared.text, scanner.scan_gated(path, prepared))
             if hits:
                 found.detector[sha] = [[h.type, h.line, h.secret_hash, h.fingerprint] for h in hits]
 

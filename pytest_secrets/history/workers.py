@@ -23,6 +23,7 @@ from pytest_secrets.adapters import git
 from pytest_secrets.adapters.detect_secrets import DetectorConfig
 from pytest_secrets.adapters.fast_scan import Scanner
 from pytest_secrets.history.known_values import KnownValueMatcher
+from pytest_secrets.own_settings import without_setting_hits
 
 # Per worker process: [scanner, reader, matcher or None]. Set before forking (matcher) and
 # by ``initialize`` in the worker.
@@ -131,7 +132,7 @@ def scan_chunk(chunk: list[tuple[str, str, bool, bool]]) -> dict[str, Any]:
             result[status].append(sha)
         if prepared is None:
             continue
-        hits = scanner.scan_gated(paths[sha], prepared)
+        hits = without_setting_hits(paths[sha], prepared.text, scanner.scan_gated(paths[sha], prepared))
         if hits:
             result["detector"][sha] = [[h.type, h.line, h.secret_hash, h.fingerprint] for h in hits]
     return result

@@ -286,7 +286,7 @@ def test_a_damaged_cache_is_ignored_not_trusted(repo: Repo) -> None:
     first = scan(repo)
     summary = json.loads(json.dumps(first.cache_payloads[""]))
     summary["huge"] = "not a number"
-    damaged = scan(repo, cache=summary, load_blob_cache=lambda: {"version": 2, "scanned": 7})
+    damaged = scan(repo, cache=summary, load_blob_cache=lambda: {"version": engine.CACHE_VERSION, "scanned": 7})
     assert not damaged.warm
     assert damaged.blobs_scanned == 1
     assert [g.fingerprint for g in damaged.groups] == [fingerprint_of(key)]
