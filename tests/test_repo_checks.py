@@ -704,6 +704,17 @@ def test_a_stale_baseline_fails_like_the_hook_itself(hooked: SecretsProject) -> 
     run_check(hooked, "pre-commit").assert_outcomes(passed=1)
 
 
+@pytest.mark.parametrize("xdist_args", [pytest.param(["-p", "xdist", "-n", "2"], id="xdist"), pytest.param(["-p", "no:xdist"], id="no-xdist")])
+def test_the_scan_of_tracked_files_is_cached_with_or_without_xdist(hooked: SecretsProject, xdist_args: list[str]) -> None:
+    hooked.run_subprocess("-k", "pre-commit", *xdist_args).assert_outcomes(passed=1)
+    stored = list((hooked.path / ".pytest_cache" / "v" / "pytest-secrets" / "pre-commit").rglob("*"))
+    files = [path for path in stored if path.is_file()]
+    assert len(files) == 1, stored  # written by the process that may write the cache (the xdist controller)
+    entries = json.loads(files[0].read_text())["files"]
+    assert [hit[0] for hits in entries.values() for hit in hits] == ["Secret Keyword"]
+    hooked.run_subprocess("-k", "pre-commit", *xdist_args).assert_outcomes(passed=1)
+
+
 def test_an_allowlist_pragma_keeps_the_baseline_current(hooked: SecretsProject) -> None:
     hooked.write("app/client.py", f'api_key = "{fake_token(24)}"  # pragma: allowlist secret\n')
     hooked.git("add", "app/client.py")

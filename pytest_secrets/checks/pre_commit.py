@@ -227,8 +227,9 @@ class PreCommitCheck:
 
         Each file's findings are cached by (path, content, settings): hashes and fingerprints,
         no value. A re-run scans only the files that changed (and does not import detect-secrets
-        when none did). Under xdist the worker cannot write the cache and scans every time.
+        when none did). Under xdist the worker hands the cache to the controller, which writes it.
         """
+        from pytest_secrets.history import project
         from pytest_secrets.adapters.detect_secrets import DetectorHit
         from pytest_secrets.adapters.fast_scan import Scanner
         from pytest_secrets.adapters.git import git_blob_id
@@ -263,7 +264,9 @@ class PreCommitCheck:
                 new[entry] = found
                 hits += [(name, DetectorHit(str(t), int(n), str(h), str(f))) for t, n, h, f in found]
         if new != old:
-            context.cache_set(key, {"version": SCAN_CACHE_VERSION, "files": new})
+            pending = project.store_cache(context, key, {"version": SCAN_CACHE_VERSION, "files": new})
+            if pending is not None:
+                project.leave_report(context, NAME, {"cache": [pending]})
         return hits
 
 

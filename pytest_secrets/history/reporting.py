@@ -20,7 +20,9 @@ import pytest
 
 PLUGIN_NAME = "secrets-audit-history"
 REPORT_ATTRIBUTE = "secrets_audit_history"
-CHECK_NAMES = ("git-history", "tracked-files")
+# The checks that scan files and may leave a cache for the controller (only the first two
+# show a progress line and a "scanned:" summary).
+CHECK_NAMES = ("git-history", "tracked-files", "pre-commit")
 
 
 def register(config: pytest.Config) -> None:

@@ -136,7 +136,8 @@ class ReportPlugin:
                 "notes": list(notes.get(name, [])),
             }
             if history is not None and name in history.lines:
-                entry["scan"] = history.lines[name]["summary"]
+                if history.lines[name]["summary"]:
+                    entry["scan"] = history.lines[name]["summary"]
                 entry["notes"] += history.lines[name]["notes"]
             checks[name] = entry
         if self.settings.leak_guard:
