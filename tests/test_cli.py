@@ -206,6 +206,10 @@ def test_the_commands_follow_the_projects_pytest_settings(repo: SecretsProject) 
     repo.git("add", "-A")
     result = repo.run("-p", "no:cacheprovider", "-k", "example-placeholders or pre-commit or secret-strength or env-parity")
     result.assert_outcomes(passed=4)
+    # detect-secrets' own hook lets the settings through: init recorded them, under relative names.
+    hook = subprocess.run([sys.executable, "-m", "detect_secrets.pre_commit_hook", "--baseline", "config/ds-baseline.json",
+                           "pyproject.toml", "config/.env.example"], cwd=repo.path, capture_output=True, text=True, check=False)
+    assert hook.returncode == 0, hook.stdout
 
 
 def test_a_setting_the_command_cannot_parse_is_a_usage_error(repo: SecretsProject) -> None:

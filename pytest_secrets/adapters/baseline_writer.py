@@ -38,6 +38,8 @@ def create_baseline(top: Path, files: Iterable[str], baseline_name: str) -> tupl
         output = baseline.format_for_output(collection)
     own = 0
     for filename, entries in output["results"].items():
+        for entry in entries:
+            entry["filename"] = filename  # relative, as the hook compares it (scan_file made it absolute)
         if not is_config_file(filename):
             continue
         lines = setting_lines(filename, (top / filename).read_text(encoding="utf-8", errors="replace"))
@@ -88,6 +90,7 @@ def accept_in_baseline(
                     continue
                 present.add((secret.type, secret.secret_hash))
                 entry = secret.json()
+                entry["filename"] = filename  # relative, as the hook compares it (scan_file made it absolute)
                 entry["is_secret"] = False
                 entries.append(entry)
                 recorded.append((filename, fingerprint))
