@@ -272,13 +272,14 @@ def scan_history(
             pool = pool if pool.start() else None
         result.processes = pool.workers if pool is not None else 1
 
+        work = _Work(readable, blobs, need_detector, need_known)
         background: _Introductions | None = None
         if len(need_detector) >= EARLY_INTRODUCTIONS_BLOBS:
             # Started only now: a thread running while the workers were forked could hang them.
             background = _Introductions(root, tips, set(blobs))
             background.start()
         if pool is not None:
-            pool_result = _scan_in_workers(pool, readable, blobs, need_detector, need_known, matcher, progress)
+            pool_result = _scan_in_workers(pool, work, matcher, progress)
             found.detector.update(pool_result["detector"])
             found.known.update(pool_result["known"])
             found.not_text.update(pool_result["binary"])
@@ -289,7 +290,7 @@ def scan_history(
             )
             result.bytes_scanned = pool_result["bytes"]
         else:
-            _scan_here(result, root, config, readable, blobs, need_detector, need_known, matcher, progress, found)
+            _scan_here(result, root, config, work, matcher, progress, found)
     finally:
         if pool is not None:
             pool.terminate()
@@ -344,6 +345,16 @@ def scan_history(
     return result
 
 
+@dataclass(frozen=True)
+class _Work:
+    """The blobs to read (pack order, with sizes), their paths, and what each is read for."""
+
+    readable: list[tuple[str, int]]
+    paths: dict[str, str]
+    need_detector: set[str]
+    need_known: set[str]
+
+
 @dataclass
 class _Found:
     """Per blob: hits (JSON-able lists, no values) and what the detectors could not read."""
@@ -358,15 +369,13 @@ def _scan_here(
     result: HistoryScan,
     root: Path,
     config: DetectorConfig,
-    readable: list[tuple[str, int]],
-    blobs: dict[str, str],
-    need_detector: set[str],
-    need_known: set[str],
+    work: _Work,
     matcher: KnownValueMatcher,
     progress: ProgressCallback | None,
     found: _Found,
 ) -> None:
-    """Scan ``readable`` (pack order) in this process, one blob in memory at a time."""
+    """Scan the work's blobs in this process, one blob in memory at a time."""
+    readable, blobs, need_detector, need_known = work.readable, work.paths, work.need_detector, work.need_known
     with Scanner(config) as scanner, git.BlobReader(root) as reader:
         done = 0
         total = len(readable)
@@ -576,19 +585,14 @@ def _worker_count(processes: int, total_bytes: int) -> int:
 
 
 def _scan_in_workers(
-    pool: WorkerPool,
-    readable: list[tuple[str, int]],
-    blobs: dict[str, str],
-    need_detector: set[str],
-    need_known: set[str],
-    matcher: KnownValueMatcher,
-    progress: ProgressCallback | None,
+    pool: WorkerPool, work: _Work, matcher: KnownValueMatcher, progress: ProgressCallback | None
 ) -> dict[str, Any]:
-    """Scan ``readable`` (pack order) in the pool's workers, each with its own git reader.
+    """Scan the work's blobs in the pool's workers, each with its own git reader.
 
     Chunks are contiguous runs of the pack order, so each worker still reads git's storage
     in order. Returns the merged results.
     """
+    readable, blobs, need_detector, need_known = work.readable, work.paths, work.need_detector, work.need_known
     inherit = pool.inherits_matcher
     chunks: list[list[tuple[str, str, bool, bool]]] = []
     chunk: list[tuple[str, str, bool, bool]] = []
