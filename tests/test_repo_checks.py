@@ -615,6 +615,17 @@ def test_the_guides_hook_with_an_audited_current_baseline_passes(hooked: Secrets
     result.stdout.fnmatch_lines(["*not installed in this clone (run: pre-commit install)*"])
 
 
+def test_an_installed_hook_is_found_where_git_runs_it(hooked: SecretsProject) -> None:
+    """core.hooksPath (and a worktree's shared hooks folder) is where git looks, so we look there."""
+    hooked.git("config", "core.hooksPath", ".githooks")
+    hooked.write(".githooks/pre-commit", "#!/bin/sh\nexec pre-commit hook-impl \"$@\"\n")
+    result = run_check(hooked, "pre-commit")
+    result.assert_outcomes(passed=1)
+    result.stdout.no_fnmatch_line("*not installed*")
+    (hooked.path / ".githooks" / "pre-commit").unlink()
+    run_check(hooked, "pre-commit").stdout.fnmatch_lines(["*not installed in this clone (run: pre-commit install)*"])
+
+
 def test_no_config_and_no_baseline_name_both(repo: SecretsProject) -> None:
     repo.write("README.md", "hi\n")
     result = run_check(repo, "pre-commit")

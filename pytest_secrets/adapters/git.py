@@ -70,9 +70,11 @@ def toplevel(path: Path) -> Path | None:
     return Path(text) if text else None
 
 
-def git_dir(root: Path) -> Path:
-    text = run(root, "rev-parse", "--absolute-git-dir").decode("utf-8", "surrogateescape").strip()
-    return Path(text)
+def git_path(root: Path, name: str) -> Path:
+    """Where git keeps ``name`` (``shallow``, ``hooks/pre-commit``): in a worktree, some of it
+    lives in the main repository's folder, which ``git rev-parse --git-path`` knows."""
+    text = run(root, "rev-parse", "--git-path", name).decode("utf-8", "surrogateescape").strip()
+    return root / text  # an absolute answer stays absolute
 
 
 @dataclass(frozen=True)
@@ -110,7 +112,7 @@ def is_shallow(root: Path) -> bool:
 
 
 def shallow_boundary(root: Path) -> list[str]:
-    path = git_dir(root) / "shallow"
+    path = git_path(root, "shallow")
     try:
         return [line.strip() for line in path.read_text().splitlines() if line.strip()]
     except OSError:

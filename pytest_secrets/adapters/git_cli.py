@@ -68,10 +68,11 @@ def top_level(folder: Path) -> Path:
     return Path(output.decode("utf-8", "surrogateescape").strip())
 
 
-def git_dir(folder: Path) -> Path:
-    """The repository's ``.git`` folder (absolute)."""
-    output = _run(folder, "rev-parse", "--absolute-git-dir")
-    return Path(output.decode("utf-8", "surrogateescape").strip())
+def hook_path(folder: Path, name: str) -> Path:
+    """Where git runs the ``name`` hook from: the shared hooks folder of a worktree, or
+    ``core.hooksPath`` when set (``git rev-parse --git-path`` knows both)."""
+    output = _run(folder, "rev-parse", "--git-path", f"hooks/{name}")
+    return folder / output.decode("utf-8", "surrogateescape").strip()  # absolute stays absolute
 
 
 def _split(output: bytes) -> list[str]:

@@ -142,7 +142,7 @@ class PreCommitCheck:
             hook_findings, named = self._config(config_path)
             findings += hook_findings
             baseline_name = named or baseline_name
-            if not (git_cli.git_dir(top) / "hooks" / "pre-commit").exists():
+            if not git_cli.hook_path(top, "pre-commit").exists():
                 context.note(NAME, "the hook is configured but not installed in this clone (run: pre-commit install)")
         findings += self._baseline(context, top, baseline_name)
         return findings

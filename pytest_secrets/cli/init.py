@@ -60,7 +60,7 @@ def run(arguments: argparse.Namespace) -> int:
     if top is not None:
         baseline = _hook(top, root, _from_top(top, root / settings.baseline_file), report)
         _baseline(top, root, baseline, report)
-        if not (git_cli.git_dir(top) / "hooks" / "pre-commit").exists():
+        if not git_cli.hook_path(top, "pre-commit").exists():
             report.to_do("pre-commit install (once per clone, so the hook runs on every commit)")
     return report.finish(NOTHING_CHANGED)
 
