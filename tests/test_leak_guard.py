@@ -610,7 +610,9 @@ def test_the_example_fails_under_the_guard(pytester: pytest.Pytester) -> None:
     result.stdout.fnmatch_lines(
         [
             "*canaries planted for OPENAI_API_KEY, SECRET_KEY*",
-            "FAILED tests/test_client.py::test_call_model - secrets leak guard*",
+            # pytest 8.0 prints no reason here; later versions add " - secrets leak guard: ...".
+            "FAILED tests/test_client.py::test_call_model*",
         ]
     )
+    result.stdout.fnmatch_lines(["secrets leak guard: 1 known secret value leaked during this test"])
     result.stdout.fnmatch_lines(["*OPENAI_API_KEY [[]fp *] in log record (logger leaky_service.client, level INFO) at leaky_service/client.py:13 (raw, canary)"])
