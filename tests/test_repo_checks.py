@@ -492,7 +492,10 @@ def test_a_workflow_with_only_references_passes(repo: SecretsProject) -> None:
         "          DEPLOY_TOKEN: ${{ secrets.DEPLOY_TOKEN }}\n"
         "          GITHUB_SHA_SHORT: ${{ github.sha }}\n"
     ))
-    run_check(repo, "deploy-files").assert_outcomes(passed=1)
+    result = run_check(repo, "deploy-files")
+    result.assert_outcomes(passed=1)
+    # A pass names what was read.
+    result.stdout.fnmatch_lines(["deploy-files  passed  0 findings", "*scanned: 1 GitHub workflow (.github/workflows/deploy.yaml)"])
 
 
 def test_gitlab_ci_variables(repo: SecretsProject) -> None:

@@ -30,6 +30,7 @@ from pytest_secrets.deploy_parsing import (
     read_gitlab_ci,
 )
 from pytest_secrets.findings import CheckCannotRun, Finding
+from pytest_secrets.history import project
 from pytest_secrets.settings import TEMPLATE_SUFFIXES
 from pytest_secrets.values import digest_of, fingerprint_of
 
@@ -164,6 +165,7 @@ class DeployFilesCheck:
         readers: dict[str, Callable[[str, str], list[Finding]]] = {
             "compose": audit.compose, "dockerfile": audit.dockerfile, "github": audit.workflow, "gitlab": audit.workflow,
         }
+        audited: set[str] = set()
         for kind, paths in files.items():
             for path in paths:
                 try:
@@ -172,7 +174,25 @@ class DeployFilesCheck:
                     context.note(NAME, f"{path} not audited: cannot be read as UTF-8 text ({type(error).__name__})")
                     continue
                 findings += readers[kind](path, text)
+                audited.add(path)
+        # Which files were read, for the run's summary: a pass means little without it.
+        read = {kind: [path for path in paths if path in audited] for kind, paths in files.items()}
+        project.leave_report(context, NAME, {"summary": _audited_files(read)})
         return findings
+
+
+KIND_NOUNS = {"compose": ("compose file", "compose files"), "dockerfile": ("Dockerfile", "Dockerfiles"),
+              "github": ("GitHub workflow", "GitHub workflows"), "gitlab": ("GitLab CI file", "GitLab CI files")}
+
+
+def _audited_files(read: dict[str, list[str]], named: int = 3) -> str:
+    """``2 compose files (compose.yml, compose.override.yml), 15 GitHub workflows``: names up to ``named`` a kind."""
+    parts = []
+    for kind, paths in read.items():
+        if paths:
+            noun = KIND_NOUNS[kind][len(paths) != 1]
+            parts.append(f"{len(paths)} {noun}" + (f" ({', '.join(paths)})" if len(paths) <= named else ""))
+    return ", ".join(parts) or "no file could be read"
 
 
 class _DeployAudit:

@@ -20,9 +20,9 @@ import pytest
 
 PLUGIN_NAME = "secrets-audit-history"
 REPORT_ATTRIBUTE = "secrets_audit_history"
-# The checks that scan files and may leave a cache for the controller (only the first two
-# show a progress line and a "scanned:" summary).
-CHECK_NAMES = ("git-history", "tracked-files", "pre-commit")
+# The checks that leave a report: a "scanned:" summary for the run's summary section, and
+# a cache the controller writes (only the first two show a progress line).
+CHECK_NAMES = ("git-history", "tracked-files", "pre-commit", "deploy-files")
 
 
 def register(config: pytest.Config) -> None:
