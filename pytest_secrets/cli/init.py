@@ -275,5 +275,6 @@ def _baseline(top: Path, root: Path, baseline: str, report: Report) -> None:
     report.changed(name, f"created with detect-secrets {detect_secrets_version()}: {count} finding(s) in "
                          f"{len(files)} files git tracks or would add{marked}")
     if count - own:
-        report.to_do(f"review the {count - own} other finding(s): detect-secrets audit {baseline} (a real secret must "
+        other = " other" if own else ""
+        report.to_do(f"review the {count - own}{other} finding(s): detect-secrets audit {baseline} (a real secret must "
                      "be removed and rotated; a false positive is marked as such), then commit the baseline")
