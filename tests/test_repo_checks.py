@@ -729,6 +729,23 @@ def test_the_scan_of_tracked_files_is_cached_with_or_without_xdist(hooked: Secre
     hooked.run_subprocess("-k", "pre-commit", *xdist_args).assert_outcomes(passed=1)
 
 
+def test_an_entry_naming_another_file_is_not_trusted_for_this_one(hooked: SecretsProject) -> None:
+    """detect-secrets' hook matches entries by their own filename field, so an entry that names an
+    absolute path (as a scan from another folder writes it) does not cover the tracked file."""
+    path = hooked.path / ".secrets.baseline"
+    data = json.loads(path.read_text())
+    [entry] = data["results"]["app/config.py"]
+    entry["filename"] = str(hooked.path / "app" / "config.py")
+    path.write_text(json.dumps(data, indent=2) + "\n")
+    hooked.git("add", ".secrets.baseline")
+    result = run_check(hooked, "pre-commit")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*app/config.py:1: is out of date: detect-secrets finds a Secret Keyword here*"])
+    blocked = subprocess.run([sys.executable, "-m", "detect_secrets.pre_commit_hook", "--baseline", ".secrets.baseline",
+                              "app/config.py"], cwd=hooked.path, capture_output=True, text=True, check=False)
+    assert blocked.returncode != 0  # the hook agrees
+
+
 def test_an_allowlist_pragma_keeps_the_baseline_current(hooked: SecretsProject) -> None:
     hooked.write("app/client.py", f'api_key = "{fake_token(24)}"  # pragma: allowlist secret\n')
     hooked.git("add", "app/client.py")

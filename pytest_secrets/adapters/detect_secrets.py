@@ -190,12 +190,14 @@ def config_from_baseline(baseline: Mapping[str, Any], baseline_filename: str = D
 
 
 def baseline_entries(baseline: Mapping[str, Any]) -> list[BaselineEntry]:
+    """The baseline's entries as detect-secrets' hook loads them: an entry's own ``filename``
+    field, when it has one, wins over the file it is listed under (``load_from_baseline``)."""
     entries = []
     for filename, items in baseline.get("results", {}).items():
         for item in items:
             entries.append(
                 BaselineEntry(
-                    filename=str(filename),
+                    filename=str(item.get("filename", filename)),
                     type=str(item.get("type", "")),
                     secret_hash=str(item.get("hashed_secret", "")),
                     line=item.get("line_number"),
