@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import os
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,7 @@ SKIPPED_DIRS = frozenset(
     {"node_modules", "site-packages", "__pycache__", "build", "dist", "venv", "htmlcov"}
 )
 MAX_FILE_BYTES = 2_000_000
+PYTHON_VERSION = f"{sys.version_info.major}.{sys.version_info.minor}"
 
 
 @dataclass(frozen=True)
@@ -136,7 +138,8 @@ def find_env_reads(root: Path, targets: tuple[str, ...]) -> tuple[list[EnvRead],
                 continue
             found = reads_in_source(path.read_bytes(), str(path))
         except SyntaxError as error:
-            unread.append(UnreadFile(path, f"not valid Python (line {error.lineno})"))
+            # Name the version: code written for a newer Python (PEP 758's 'except A, B:') fails here.
+            unread.append(UnreadFile(path, f"not valid Python {PYTHON_VERSION} (line {error.lineno})"))
             continue
         except (OSError, ValueError) as error:
             unread.append(UnreadFile(path, f"cannot be read ({error})"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pytest_secrets.code_reads import find_env_reads, reads_in_source
+from pytest_secrets.code_reads import PYTHON_VERSION, find_env_reads, reads_in_source
 
 SOURCE = '''
 import os
@@ -43,4 +43,4 @@ def test_virtualenvs_hidden_folders_and_bad_files(tmp_path: Path) -> None:
     (tmp_path / "latin.py").write_bytes(b"# -*- coding: latin-1 -*-\nimport os\nos.getenv('LATIN')  # \xe9\n")
     reads, unread = find_env_reads(tmp_path, (".",))
     assert sorted(read.key for read in reads) == ["APP_KEY", "LATIN"]
-    assert [(u.path.name, u.reason) for u in unread] == [("broken.py", "not valid Python (line 1)")]
+    assert [(u.path.name, u.reason) for u in unread] == [("broken.py", f"not valid Python {PYTHON_VERSION} (line 1)")]
