@@ -618,6 +618,14 @@ def test_the_guides_hook_with_an_audited_current_baseline_passes(hooked: Secrets
     result.stdout.fnmatch_lines(["*not installed in this clone (run: pre-commit install)*"])
 
 
+def test_a_project_in_a_subfolder_keeps_its_baseline_there(repo: SecretsProject) -> None:
+    """secrets_baseline is relative to the project folder; pre-commit names it from the top folder."""
+    repo.write("service/app.py", "x = 1\n")
+    repo.ini("secrets_root = service\n")
+    result = run_check(repo, "pre-commit")
+    result.stdout.fnmatch_lines(["*service/.secrets.baseline: the detect-secrets baseline does not exist*"])
+
+
 def test_an_installed_hook_is_found_where_git_runs_it(hooked: SecretsProject) -> None:
     """core.hooksPath (and a worktree's shared hooks folder) is where git looks, so we look there."""
     hooked.git("config", "core.hooksPath", ".githooks")

@@ -68,6 +68,14 @@ def top_level(folder: Path) -> Path:
     return Path(output.decode("utf-8", "surrogateescape").strip())
 
 
+def path_from_top(top: Path, path: Path) -> str:
+    """``path`` as git and pre-commit name it: relative to the repository's top folder."""
+    try:
+        return path.resolve().relative_to(top.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
 def hook_path(folder: Path, name: str) -> Path:
     """Where git runs the ``name`` hook from: the shared hooks folder of a worktree, or
     ``core.hooksPath`` when set (``git rev-parse --git-path`` knows both)."""

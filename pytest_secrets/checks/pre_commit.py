@@ -133,7 +133,8 @@ class PreCommitCheck:
         except git_cli.GitUnavailable as error:
             raise CheckCannotRun(f"{error}; pre-commit hooks need one") from None
         findings: list[Finding] = []
-        baseline_name = context.settings.baseline_file
+        # The settings name the baseline from the project folder; the hook, from the top folder.
+        baseline_name = git_cli.path_from_top(top, context.settings.root / context.settings.baseline_file)
         config_path = top / CONFIG_FILE
         if not config_path.is_file():
             findings.append(Finding(NAME, f"there is no {CONFIG_FILE}, so no detect-secrets hook blocks secrets "

@@ -58,7 +58,7 @@ def run(arguments: argparse.Namespace) -> int:
     Gitignore(root, settings, report, in_git=top is not None).update()
     _example(root, settings, report)
     if top is not None:
-        baseline = _hook(top, root, _from_top(top, root / settings.baseline_file), report)
+        baseline = _hook(top, root, git_cli.path_from_top(top, root / settings.baseline_file), report)
         _baseline(top, root, baseline, report)
         if not git_cli.hook_path(top, "pre-commit").exists():
             report.to_do("pre-commit install (once per clone, so the hook runs on every commit)")
@@ -216,14 +216,6 @@ def _example(root: Path, settings: AuditSettings, report: Report) -> None:
 
 
 # --- pre-commit hook and baseline ---------------------------------------------------------
-
-
-def _from_top(top: Path, path: Path) -> str:
-    """``path`` as the hook names it: relative to the repository's top folder (pre-commit runs there)."""
-    try:
-        return path.resolve().relative_to(top.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 def _hook(top: Path, root: Path, baseline: str, report: Report) -> str:
