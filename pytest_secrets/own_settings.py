@@ -17,8 +17,9 @@ from typing import TypeVar
 
 from pytest_secrets.adapters.detect_secrets import DetectorHit
 
-# The files pytest reads its settings from (see pytest_secrets.cli.project_settings).
-CONFIG_FILES = frozenset({"pytest.ini", ".pytest.ini", "pyproject.toml", "tox.ini", "setup.cfg"})
+# The files pytest reads its settings from, in the order it looks for them in a folder.
+CONFIG_FILE_ORDER = ("pytest.ini", ".pytest.ini", "pyproject.toml", "tox.ini", "setup.cfg")
+CONFIG_FILES = frozenset(CONFIG_FILE_ORDER)
 KEYWORD_TYPE = "Secret Keyword"
 
 Hit = TypeVar("Hit", bound=DetectorHit)

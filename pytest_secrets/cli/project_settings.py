@@ -21,9 +21,11 @@ from typing import Any
 import pytest
 
 from pytest_secrets.cli.common import EXIT_USAGE, CommandError
+from pytest_secrets.own_settings import CONFIG_FILE_ORDER
 from pytest_secrets.settings import AuditSettings, resolve
 
-INI_SECTIONS = (("pytest.ini", "pytest"), (".pytest.ini", "pytest"), ("tox.ini", "pytest"), ("setup.cfg", "tool:pytest"))
+# The section pytest reads in each ini-style file (pyproject.toml has tables instead).
+INI_SECTIONS = {"pytest.ini": "pytest", ".pytest.ini": "pytest", "tox.ini": "pytest", "setup.cfg": "tool:pytest"}
 
 
 class _FileConfig:
@@ -48,11 +50,11 @@ class _FileConfig:
 def find_config_file(start: Path) -> tuple[Path, dict[str, Any]] | None:
     """The configuration file pytest would use from ``start``, and its pytest values."""
     for folder in (start, *start.parents):
-        for name in ("pytest.ini", ".pytest.ini", "pyproject.toml", "tox.ini", "setup.cfg"):
+        for name in CONFIG_FILE_ORDER:
             path = folder / name
             if not path.is_file():
                 continue
-            values = _read_toml(path) if name == "pyproject.toml" else _read_ini(path, dict(INI_SECTIONS)[name])
+            values = _read_toml(path) if name == "pyproject.toml" else _read_ini(path, INI_SECTIONS[name])
             if values is not None:
                 return path, values
     return None
