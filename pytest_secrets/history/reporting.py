@@ -1,6 +1,7 @@
-"""Hooks that carry the history checks' counts and cache to the process that may write them.
+"""Hooks that carry a check's counts and cache to the process that may write them.
 
-Under xdist an audit item runs in a worker, and workers must not write the pytest cache. The
+Built for the history checks; ``pre-commit`` (its scan cache) and ``deploy-files`` (the
+files it read) use the same path (``CHECK_NAMES``). Under xdist an audit item runs in a worker, and workers must not write the pytest cache. The
 check leaves a JSON report (counts, notes, and the cache payload it could not write: blob
 ids, hashes and fingerprints, never a value) in the audit context; the ``makereport``
 wrapper attaches it to the call report, which xdist sends to the controller; there
