@@ -28,6 +28,11 @@ memory, with changes that do not change the findings:
 5. No YAML or INI parse that cannot matter: :class:`_TransformGate` proves from the raw text
    when a transformer's lines cannot hold a finding; if the raw lines hold none either, the
    file is not parsed.
+6. No trigger for a plugin whose every finding a configured filter drops (IPPublicDetector
+   under ``is_not_alphanumeric_string``, one of detect-secrets' defaults).
+7. Versions of one file (:meth:`Scanner.scan_version`, for histories): where no transformer
+   rewrites the file, the lines it shares with the last version seen keep their verdicts and
+   only the changed lines are searched (:mod:`.blob_versions`).
 
 Everything else is detect-secrets' own code: the transformers, ``get_code_snippet``, every
 configured filter (including custom ones), the plugins' ``analyze_line``. The one filter
@@ -55,6 +60,7 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
 
+from pytest_secrets.adapters.blob_versions import Change, Version, VersionStore, change
 from pytest_secrets.adapters.detect_secrets import (
     INVALID_FILE_FILTER,
     PARTIAL_VALUE_TYPES,
@@ -134,6 +140,11 @@ _LOOSE_TRIGGERS: dict[str, str] = {
     "SoftlayerDetector": r"[a-z0-9]{64}|softlayer",
 }
 _ENTROPY_PLUGINS = ("Base64HighEntropyString", "HexHighEntropyString")
+# Plugins whose every possible secret lacks an ASCII letter (IPPublicDetector: digits, dots, a
+# port), by the SHA-256 of their patterns: detect-secrets' default filter
+# ``is_not_alphanumeric_string`` drops all they find, so while it is on they need no trigger.
+_LETTERLESS_PLUGINS = {"IPPublicDetector": "86f640476221b831"}
+_NOT_ALPHANUMERIC_FILTER = "detect_secrets.filters.heuristic.is_not_alphanumeric_string"
 # YAML parsing can build text that no raw line holds: escapes, joined lines (a key split by a
 # folded scalar), !!binary re-encoding. Such blobs always go through the transformer.
 _YAML_EXTRA = r"\\|binary|private"
@@ -457,6 +468,21 @@ def _line_memo_safe(plugins: list[_Plugin], stages: _FilterStage) -> bool:
     return True
 
 
+def _silent_plugins(plugins: list[_Plugin], secret_stage: _FilterStage) -> set[int]:
+    """Indices of the plugins whose every finding a secret-level filter drops: no line can
+    yield one, so no line needs to go through them (see ``_LETTERLESS_PLUGINS``)."""
+    if not any(getattr(function, "path", "") == _NOT_ALPHANUMERIC_FILTER for function, _ in secret_stage):
+        return set()
+    silent = set()
+    for index, plugin in enumerate(plugins):
+        expected = _LETTERLESS_PLUGINS.get(plugin.name)
+        patterns = getattr(plugin.plugin, "denylist", ())
+        digest = hashlib.sha256("".join(getattr(p, "pattern", "?") for p in patterns).encode()).hexdigest()[:16]
+        if plugin.builtin and expected is not None and digest == expected:
+            silent.add(index)
+    return silent
+
+
 def _ascii_decodes_to_itself() -> bool:
     """Whether the locale's encoding (``open()``'s default) reads ASCII bytes as ASCII text."""
     sample = bytes(range(128))
@@ -472,6 +498,21 @@ def _locale_is_utf8() -> bool:
         return codecs.lookup(locale.getpreferredencoding(False)).name == "utf-8"
     except LookupError:
         return False
+
+
+def _hits(found: Iterable[tuple[str, str, int]], text: str) -> list[DetectorHit]:
+    """detect-secrets' findings of a file, one per (type, secret), from (type, secret, line)
+    in line order; a partial value (see ``PARTIAL_VALUE_TYPES``) is completed from its line."""
+    hits: dict[tuple[str, str], DetectorHit] = {}
+    lines: list[str] | None = None
+    for kind, secret, line in found:
+        secret_hash = hashlib.sha1(secret.encode("utf-8")).hexdigest()
+        if (kind, secret_hash) not in hits:
+            if kind in PARTIAL_VALUE_TYPES:
+                lines = text.splitlines() if lines is None else lines
+                secret = whole_value(kind, secret, lines[line - 1] if 0 < line <= len(lines) else "")
+            hits[(kind, secret_hash)] = DetectorHit(kind, line, secret_hash, fingerprint_of(secret))
+    return list(hits.values())
 
 
 class Scanner:
@@ -490,8 +531,19 @@ class Scanner:
         self._memo: dict[tuple[int, Any, str], tuple[str, ...]] = {}
         self._filter_memo: dict[tuple[int, str], bool] = {}
         self._line_memo: dict[tuple[Any, str, str], tuple[tuple[str, str], ...]] = {}
+        self._versions = VersionStore()
+        self._versions_usable = False
         self.stats = dict.fromkeys(
-            ("gated_out", "transformed", "candidate_lines", "plugin_calls", "yaml_skipped", "ini_skipped"), 0
+            (
+                "gated_out",
+                "transformed",
+                "candidate_lines",
+                "plugin_calls",
+                "yaml_skipped",
+                "ini_skipped",
+                "bytes_reused",
+            ),
+            0,
         )
 
     # -- setup -----------------------------------------------------------------------
@@ -515,6 +567,7 @@ class Scanner:
         self._memo.clear()
         self._filter_memo.clear()
         self._line_memo.clear()
+        self._versions.clear()
         if context is not None:
             context.__exit__(kind, error, traceback)
             _forget_plugin_classes()
@@ -537,6 +590,7 @@ class Scanner:
 
         self._determine_file_type = file_type
         self._yaml_type = FileType.YAML
+        self._versions_usable = False
         self._transformers: list[Any] = list(get_transformers())
         self._parse_verdicts: dict[tuple[int, str], bool] = {}
         self._plugins = [_Plugin(plugin) for plugin in plugins]
@@ -558,7 +612,8 @@ class Scanner:
         self._line_memo_ok = _line_memo_safe(self._plugins, self._line_stage + self._secret_stage + self._context_stage)
         self._ascii_is_text = _ascii_decodes_to_itself()
         self._utf8 = _locale_is_utf8()
-        tabled = [index for index, p in enumerate(self._plugins) if p.strict is not None]
+        silent = _silent_plugins(self._plugins, self._secret_stage)
+        tabled = [index for index, p in enumerate(self._plugins) if p.strict is not None and index not in silent]
         self._prefilter = self.use_prefilter and bool(tabled)
         if not self._prefilter:
             return
@@ -577,8 +632,14 @@ class Scanner:
         self._ini_gate: _TransformGate | None = None
         transformers = sorted(type(t).__module__ + "." + type(t).__name__ for t in self._transformers)
         if transformers == _BUILTIN_TRANSFORMERS and all(p.builtin for p in self._plugins):
-            self._yaml_gate = _TransformGate(self._plugins, _YAML_EXTRA, _YAML_BEFORE, _YAML_AFTER)
-            self._ini_gate = _TransformGate(self._plugins, _INI_EXTRA, _INI_BEFORE, _INI_AFTER, skip_comments=True)
+            heard = [plugin for index, plugin in enumerate(self._plugins) if index not in silent]
+            self._yaml_gate = _TransformGate(heard, _YAML_EXTRA, _YAML_BEFORE, _YAML_AFTER)
+            self._ini_gate = _TransformGate(heard, _INI_EXTRA, _INI_BEFORE, _INI_AFTER, skip_comments=True)
+        # Reusing an old version's line verdicts needs them to depend on the line alone (the
+        # memo's conditions), every plugin triggered, and detect-secrets' own transformers
+        # (to know which files no transformer rewrites).
+        self._versions.clear()
+        self._versions_usable = self._line_memo_ok and not self._always and self._yaml_gate is not None
         self._sets = []
         for kind in (str, bytes):
             trigger_set = re2.Set.SearchSet()
@@ -718,16 +779,85 @@ class Scanner:
 
     def scan_gated(self, filename: str, prepared: Prepared) -> list[DetectorHit]:
         """The rest of the pipeline for a blob :meth:`precheck` let through."""
-        hits: dict[tuple[str, str], DetectorHit] = {}
-        lines: list[str] | None = None
-        for kind, secret, line in self._scan(filename, prepared):
-            secret_hash = hashlib.sha1(secret.encode("utf-8")).hexdigest()
-            if (kind, secret_hash) not in hits:
-                if kind in PARTIAL_VALUE_TYPES:
-                    lines = prepared.text.splitlines() if lines is None else lines
-                    secret = whole_value(kind, secret, lines[line - 1] if 0 < line <= len(lines) else "")
-                hits[(kind, secret_hash)] = DetectorHit(kind, line, secret_hash, fingerprint_of(secret))
-        return list(hits.values())
+        return _hits(self._scan(filename, prepared), prepared.text)
+
+    def scan_version(self, filename: str, data: bytes) -> tuple[str, list[DetectorHit]]:
+        """:meth:`precheck` and :meth:`scan_gated` in one, for one version of a file in a history.
+
+        For a file no transformer rewrites, the lines it shares with the last version of
+        ``filename`` this scanner saw keep their verdicts (:mod:`.blob_versions`); only the
+        changed lines are searched. Returns (status as :meth:`precheck` gives it, hits).
+        """
+        eligible = self._version_text(filename, data) if self._versions_usable else None
+        if eligible is None:
+            status, prepared = self.precheck(filename, data)
+            return status, [] if prepared is None else self.scan_gated(filename, prepared)
+        data, text = eligible
+        old = self._versions.get(filename)
+        changed = Change(0, len(data), (), ()) if old is None else change(old, data)
+        self.stats["bytes_reused"] += len(data) - (changed.end - changed.start)
+        middle = tuple(self._raw_line_hits(filename, data, text, changed.start, changed.end))
+        line_hits = changed.before + middle + changed.after
+        self._versions.put(filename, Version(data, line_hits))
+        if not line_hits:
+            return "clean", []
+        found: list[tuple[str, str, int]] = []
+        line_index, position = 0, 0
+        for offset, verdict in line_hits:
+            line_index += data.count(b"\n", position, offset)
+            position = offset
+            found.extend((kind, secret, line_index + 1) for kind, secret in verdict)
+        return "scan", _hits(found, text)
+
+    def _version_text(self, filename: str, data: bytes) -> tuple[bytes, str] | None:
+        """(bytes with newlines translated, text) when :meth:`scan_version` may reuse lines: a
+        file of a type no transformer parses, whose text the triggers search as bytes; else None."""
+        if not self._plugins or self.is_file_excluded(filename):
+            return None
+        if self._determine_file_type(filename) is self._yaml_type:
+            return None
+        if b"\r" in data:
+            data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        if data.isascii():
+            if not self._ascii_is_text:
+                return None
+            text = data.decode("ascii")
+        else:
+            if not self._utf8:
+                return None
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError:
+                return None
+            if any(char in text for char in _CASE_FIX_CHARS):
+                return None
+        if self._may_transform(filename, text):
+            return None
+        return data, text
+
+    def _raw_line_hits(self, filename: str, data: bytes, text: str, start: int, end: int) -> list[tuple[int, Any]]:
+        """(line start, verdict) of each line in ``data[start:end]`` (whole lines) with findings."""
+        subject = data[start:end].lower()
+        strict = self._strict_bytes
+        match = strict.search(subject)
+        if match is None:
+            return []
+        file_key = self._file_key(filename)
+        by_text = len(data) == len(text)  # ASCII: offsets in data are offsets in text
+        pragmas = b"pragma" in data  # else the line before never matters (see _line_result)
+        found = []
+        for line_start, line_end in _matched_lines(strict, subject, match.start(), b"\n", True):
+            line_start, line_end = line_start + start, line_end + start
+            previous_start = data.rfind(b"\n", 0, line_start - 1) + 1 if line_start and pragmas else line_start
+            if by_text:
+                line, previous = text[line_start:line_end], text[previous_start:line_start]
+            else:
+                line = data[line_start:line_end].decode("utf-8")
+                previous = data[previous_start:line_start].decode("utf-8")
+            verdict = self._line_result(file_key, filename, line, previous)
+            if verdict:
+                found.append((line_start, verdict))
+        return found
 
     def reference_scan_file(self, path: str) -> list[DetectorHit]:
         """Plain ``SecretsCollection().scan_file(path)`` under this scanner's settings."""

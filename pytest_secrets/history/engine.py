@@ -395,14 +395,12 @@ def _scan_here(
                 continue
             result.blobs_scanned += 1
             result.bytes_scanned += len(data)
-            status, prepared = scanner.precheck(path, data)
+            status, hits = scanner.scan_version(path, data)
             if status == "binary":
                 found.not_text.add(sha)
             elif status == "excluded":
                 found.excluded.add(sha)
-            if prepared is None:
-                continue
-            hits = without_setting_hits(path, prepared.text, scanner.scan_gated(path, prepared))
+            hits = without_setting_hits(path, data, hits)
             if hits:
                 found.detector[sha] = [[h.type, h.line, h.secret_hash, h.fingerprint] for h in hits]
 

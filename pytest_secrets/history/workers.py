@@ -127,12 +127,10 @@ def scan_chunk(chunk: list[tuple[str, str, bool, bool]]) -> dict[str, Any]:
         if not detect:
             continue
         result["bytes"] += len(data)
-        status, prepared = scanner.precheck(paths[sha], data)
+        status, hits = scanner.scan_version(paths[sha], data)
         if status in ("binary", "excluded"):
             result[status].append(sha)
-        if prepared is None:
-            continue
-        hits = without_setting_hits(paths[sha], prepared.text, scanner.scan_gated(paths[sha], prepared))
+        hits = without_setting_hits(paths[sha], data, hits)
         if hits:
             result["detector"][sha] = [[h.type, h.line, h.secret_hash, h.fingerprint] for h in hits]
     return result

@@ -1,0 +1,133 @@
+"""Versions of one file scanned in a row: the lines a version shares with the last one keep
+their verdicts (``Scanner.scan_version``), and every version still gets exactly what
+detect-secrets' own ``scan_file`` reports for it alone."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from git_repos import high_entropy, random_text
+from pytest_secrets.adapters.blob_versions import Version, change
+from pytest_secrets.adapters.detect_secrets import DetectorHit, default_config
+from pytest_secrets.adapters.fast_scan import Scanner
+from test_equivalence import plugin_examples
+
+PLAIN = ["import os", "", "def main():", "    return 1", "# a comment", "x = [1, 2, 3]", "    pass"]
+PRAGMAS = ["# pragma: allowlist nextline secret", "// pragma: allowlist nextline secret"]
+NAMES = ("app.py", "notes.txt", "run.sh", "README.md")
+
+
+@pytest.fixture(scope="module")
+def pool() -> list[str]:
+    return plugin_examples() + PLAIN * 4 + PRAGMAS * 3
+
+
+@pytest.fixture(scope="module")
+def scanner() -> Iterator[Scanner]:
+    with Scanner(default_config()) as entered:
+        yield entered
+
+
+def reference(scanner: Scanner, name: str, content: bytes) -> list[DetectorHit]:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        path.write_bytes(content)
+        return sorted(scanner.reference_scan_file(str(path)), key=_order)
+
+
+def _order(hit: DetectorHit) -> tuple[int, str, str]:
+    return (hit.line, hit.type, hit.secret_hash)
+
+
+def scan_versions(scanner: Scanner, name: str, versions: list[bytes]) -> list[str]:
+    """Mismatches between the version-by-version scan and scan_file on each version."""
+    scanner._versions.clear()
+    mismatches = []
+    for number, content in enumerate(versions):
+        _, hits = scanner.scan_version(name, content)
+        expected = reference(scanner, name, content)
+        if sorted(hits, key=_order) != expected:
+            fast = [(h.line, h.type) for h in sorted(hits, key=_order)]
+            mismatches.append(f"version {number}: {fast} != {[(h.line, h.type) for h in expected]}")
+    return mismatches
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_random_edits_report_what_each_version_alone_does(
+    scanner: Scanner, pool: list[str], data: st.DataObject
+) -> None:
+    line = st.sampled_from(pool)
+    lines = data.draw(st.lists(line, min_size=0, max_size=14), label="first version")
+    name = data.draw(st.sampled_from(NAMES), label="name")
+    newline = data.draw(st.sampled_from(["\n", "\r\n"]), label="newline")
+    versions = [newline.join(lines).encode()]
+    for _ in range(data.draw(st.integers(1, 5), label="edits")):
+        edit = data.draw(st.sampled_from(["insert", "delete", "replace", "append"]), label="edit")
+        at = data.draw(st.integers(0, len(lines)), label="at")
+        if edit == "insert":
+            lines = lines[:at] + [data.draw(line)] + lines[at:]
+        elif edit == "delete" and lines:
+            lines = lines[: min(at, len(lines) - 1)] + lines[min(at, len(lines) - 1) + 1 :]
+        elif edit == "replace" and lines:
+            lines = lines[: min(at, len(lines) - 1)] + [data.draw(line)] + lines[min(at, len(lines) - 1) + 1 :]
+        else:
+            lines = lines + [data.draw(line)]
+        ending = data.draw(st.sampled_from(["", newline]), label="last newline")
+        versions.append((newline.join(lines) + ending).encode())
+    assert scan_versions(scanner, name, versions) == []
+
+
+def test_a_pragma_added_above_an_unchanged_secret_allowlists_it(scanner: Scanner) -> None:
+    secret = f'password = "{random_text(16)}"'
+    before = f"a = 1\n{secret}\nb = 2\n"
+    after = f"a = 1\n# pragma: allowlist nextline secret\n{secret}\nb = 2\n"
+    assert scan_versions(scanner, "app.py", [before.encode(), after.encode(), before.encode()]) == []
+    scanner._versions.clear()
+    scanner.scan_version("app.py", before.encode())
+    assert scanner.scan_version("app.py", after.encode())[1] == []
+
+
+def test_findings_around_the_change_move_with_their_lines(scanner: Scanner) -> None:
+    top, bottom = f'token = "{high_entropy()}"', f'password = "{random_text(16)}"'
+    filler = "\n".join(f"x{n} = {n}" for n in range(50))
+    first = f"{top}\n{filler}\n{bottom}\n"
+    second = f"{top}\n{filler}\nnew = 1\nnewer = 2\n{bottom}\n"
+    third = f"import os\n{second}"
+    assert scan_versions(scanner, "app.py", [first.encode(), second.encode(), third.encode()]) == []
+    _, hits = scanner.scan_version("app.py", first.encode())
+    assert sorted(hit.line for hit in hits) == [1, 52]
+    assert scanner.stats["bytes_reused"] > 0
+
+
+def test_the_change_keeps_only_lines_it_cannot_affect() -> None:
+    old = Version(b"a\nb\nc\nd\ne\n", ((0, "A"), (2, "B"), (4, "C"), (6, "D"), (8, "E")))
+    # 'c' becomes 'cc': 'a' and 'b' keep theirs; 'd' is after the change but its line before
+    # changed (a 'nextline' pragma may have), so it is scanned again; 'e' moves by one.
+    found = change(old, b"a\nb\ncc\nd\ne\n")
+    assert (found.start, found.end) == (4, 8)
+    assert found.before == ((0, "A"), (2, "B"))
+    assert found.after == ((9, "E"),)
+    # Nothing in common: everything is scanned.
+    nothing = change(old, b"z")
+    assert (nothing.start, nothing.end, nothing.before, nothing.after) == (0, 1, (), ())
+    # The same text (a version that differed only in line endings): only the last line again.
+    same = change(old, old.data)
+    assert same.before == old.hits and same.after == ()
+
+
+def test_a_requirements_file_is_not_parsed_for_a_plugin_that_cannot_report(scanner: Scanner) -> None:
+    """Public IPs have no letters, so detect-secrets' default ``is_not_alphanumeric_string``
+    filter drops every one: version numbers such as 3.6.4.0 must not send a file to the INI
+    parser (the slow part) when nothing else could be found in it."""
+    content = b"amqp==5.1.1\n    # via kombu\nbilliard==3.6.4.0\n    # via celery\n"
+    parsed = scanner.stats["transformed"]
+    assert scanner.scan_bytes("requirements.txt", content) == []
+    assert scanner.stats["transformed"] == parsed
+    assert reference(scanner, "requirements.txt", content) == []
