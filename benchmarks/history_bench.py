@@ -133,18 +133,21 @@ def _verify_part(args: tuple[str, list[tuple[str, str]], str]) -> tuple[int, int
     findings = 0
     with Scanner(default_config(".secrets.baseline")) as scanner, git.BlobReader(Path(repo)) as reader:
         paths = dict(items)
+        # In pack order, as the audit reads them; each version of a path is written to the
+        # same file, so the scanner reuses the lines it shares with the last version (as the
+        # audit does) and scan_file sees the same name.
         for sha, data in reader.stream([sha for sha, _ in items]):
             if data is None:
                 continue
-            target = Path(folder) / sha[:2] / sha / paths[sha]
+            target = Path(folder) / paths[sha]
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-            fast = sorted((h.line, h.type, h.secret_hash) for h in (scanner.scan_bytes(str(target), data) or []))
+            _, hits = scanner.scan_version(str(target), data)
+            fast = sorted((h.line, h.type, h.secret_hash) for h in hits)
             reference = sorted((h.line, h.type, h.secret_hash) for h in scanner.reference_scan_file(str(target)))
             findings += len(reference)
             if fast != reference:
                 mismatches.append(f"{sha} {paths[sha]}: fast {fast} != scan_file {reference}")
-            target.unlink()
     return len(items), findings, mismatches
 
 
@@ -155,14 +158,17 @@ def verify(repo: Path, processes: int, limit: int | None) -> int:
     from pytest_secrets.history.engine import _tips
 
     _, tips, _, _ = _tips(repo)
-    stored = {sha for sha, _ in git.blob_sizes_in_pack_order(repo)}
-    blobs = sorted((sha, path) for sha, path in git.reachable_blobs(repo, tips).items() if sha in stored)
+    reachable = git.reachable_blobs(repo, tips)
+    blobs = [(sha, reachable[sha]) for sha, _ in git.blob_sizes_in_pack_order(repo) if sha in reachable]
     if limit:
-        random.Random(0).shuffle(blobs)
-        blobs = blobs[:limit]
+        chosen = set(random.Random(0).sample(range(len(blobs)), min(limit, len(blobs))))
+        blobs = [blob for index, blob in enumerate(blobs) if index in chosen]
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as folder:
-        parts = [(str(repo), blobs[index::processes], folder) for index in range(processes)]
+        size = -(-len(blobs) // processes)  # contiguous runs of the pack order, one per process
+        parts = [
+            (str(repo), blobs[index * size : (index + 1) * size], f"{folder}/{index}") for index in range(processes)
+        ]
         if processes == 1:
             results = [_verify_part(parts[0])]
         else:

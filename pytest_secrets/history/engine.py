@@ -36,8 +36,7 @@ from pytest_secrets.adapters import git
 from pytest_secrets.adapters.detect_secrets import DetectorConfig
 from pytest_secrets.adapters.fast_scan import Scanner
 from pytest_secrets.history.known_values import KnownValueMatcher
-from pytest_secrets.history.workers import WorkerPool
-from pytest_secrets.own_settings import without_setting_hits
+from pytest_secrets.history.workers import WorkerPool, scan_items
 from pytest_secrets.values import SecretValue
 
 CACHE_VERSION = 3
@@ -279,18 +278,18 @@ def scan_history(
             background = _Introductions(root, tips, set(blobs))
             background.start()
         if pool is not None:
-            pool_result = _scan_in_workers(pool, work, matcher, progress)
-            found.detector.update(pool_result["detector"])
-            found.known.update(pool_result["known"])
-            found.not_text.update(pool_result["binary"])
-            found.excluded.update(pool_result["excluded"])
-            result.missing += len(pool_result["missing"])
-            result.blobs_scanned = sum(1 for sha, _ in readable if sha in need_detector) - len(
-                [sha for sha in pool_result["missing"] if sha in need_detector]
-            )
-            result.bytes_scanned = pool_result["bytes"]
+            scanned = _scan_in_workers(pool, work, matcher, progress)
         else:
-            _scan_here(result, root, config, work, matcher, progress, found)
+            scanned = _scan_here(root, config, work, matcher, progress)
+        found.detector.update(scanned["detector"])
+        found.known.update(scanned["known"])
+        found.not_text.update(scanned["binary"])
+        found.excluded.update(scanned["excluded"])
+        result.missing += len(scanned["missing"])
+        result.blobs_scanned = sum(1 for sha, _ in readable if sha in need_detector) - len(
+            [sha for sha in scanned["missing"] if sha in need_detector]
+        )
+        result.bytes_scanned = scanned["bytes"]
     finally:
         if pool is not None:
             pool.terminate()
@@ -366,43 +365,20 @@ class _Found:
 
 
 def _scan_here(
-    result: HistoryScan,
-    root: Path,
-    config: DetectorConfig,
-    work: _Work,
-    matcher: KnownValueMatcher,
-    progress: ProgressCallback | None,
-    found: _Found,
-) -> None:
+    root: Path, config: DetectorConfig, work: _Work, matcher: KnownValueMatcher, progress: ProgressCallback | None
+) -> dict[str, Any]:
     """Scan the work's blobs in this process, one blob in memory at a time."""
-    readable, blobs, need_detector, need_known = work.readable, work.paths, work.need_detector, work.need_known
+    items = [
+        (sha, work.paths[sha], sha in work.need_detector, sha in work.need_known and bool(matcher))
+        for sha, _ in work.readable
+    ]
+    total = len(items)
+    report = None if progress is None else (lambda done: progress(done, total))
     with Scanner(config) as scanner, git.BlobReader(root) as reader:
-        done = 0
-        total = len(readable)
-        for sha, data in reader.stream([sha for sha, _ in readable]):
-            done += 1
-            if progress is not None and (done % 500 == 0 or done == total):
-                progress(done, total)
-            if data is None:
-                result.missing += 1
-                continue
-            path = blobs[sha]
-            if sha in need_known and matcher:
-                known = matcher.find(data)
-                if known:
-                    found.known[sha] = [[h.key, h.line, h.fingerprint, h.form] for h in known]
-            if sha not in need_detector:
-                continue
-            result.blobs_scanned += 1
-            result.bytes_scanned += len(data)
-            status, hits = scanner.scan_version(path, data)
-            if status == "binary":
-                found.not_text.add(sha)
-            elif status == "excluded":
-                found.excluded.add(sha)
-            hits = without_setting_hits(path, data, hits)
-            if hits:
-                found.detector[sha] = [[h.type, h.line, h.secret_hash, h.fingerprint] for h in hits]
+        scanned = scan_items(scanner, reader, matcher, items, report)
+    if progress is not None:
+        progress(total, total)
+    return scanned
 
 
 class _Introductions:

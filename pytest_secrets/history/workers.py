@@ -15,7 +15,7 @@ from __future__ import annotations
 import multiprocessing
 import sys
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -100,12 +100,22 @@ def initialize(config_source: str, root: str) -> None:
 
 
 def scan_chunk(chunk: list[tuple[str, str, bool, bool]]) -> dict[str, Any]:
-    """Scan (sha, path, detectors wanted, known values wanted) items; JSON-able results."""
-    scanner: Scanner = _STATE["scanner"]
-    reader: git.BlobReader = _STATE["reader"]
-    matcher: KnownValueMatcher | None = _STATE.get("matcher")
-    paths = {sha: path for sha, path, _, _ in chunk}
-    wants = {sha: (detect, known) for sha, _, detect, known in chunk}
+    """:func:`scan_items` in a worker, with the scanner, reader and matcher it holds."""
+    return scan_items(_STATE["scanner"], _STATE["reader"], _STATE.get("matcher"), chunk)
+
+
+def scan_items(
+    scanner: Scanner,
+    reader: git.BlobReader,
+    matcher: KnownValueMatcher | None,
+    items: list[tuple[str, str, bool, bool]],
+    progress: Callable[[int], None] | None = None,
+) -> dict[str, Any]:
+    """Scan (sha, path, detectors wanted, known values wanted) items; JSON-able results.
+
+    A blob detect-secrets skips by its name (images, lock files...) is not read at all unless
+    known values are searched in it. ``progress`` gets the number of items done, now and then.
+    """
     result: dict[str, Any] = {
         "detector": {},
         "known": {},
@@ -113,9 +123,20 @@ def scan_chunk(chunk: list[tuple[str, str, bool, bool]]) -> dict[str, Any]:
         "excluded": [],
         "missing": [],
         "bytes": 0,
-        "count": len(chunk),
+        "count": len(items),
     }
-    for sha, data in reader.stream([sha for sha, _, _, _ in chunk]):
+    paths = {sha: path for sha, path, _, _ in items}
+    wants = {}
+    for sha, path, detect, known in items:
+        if detect and not (known and matcher) and scanner.is_file_excluded(path):
+            result["excluded"].append(sha)
+        else:
+            wants[sha] = (detect, known)
+    done = len(items) - len(wants)
+    for sha, data in reader.stream(list(wants)):
+        done += 1
+        if progress is not None and done % 500 == 0:
+            progress(done)
         if data is None:
             result["missing"].append(sha)
             continue

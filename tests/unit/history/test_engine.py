@@ -135,6 +135,19 @@ def test_binary_huge_and_non_utf8_blobs_are_counted(repo: Repo, monkeypatch: pyt
     assert fingerprint_of(key) not in fingerprints(result)
 
 
+@pytest.mark.parametrize("processes", [1, 2])
+def test_a_blob_skipped_by_name_is_read_only_for_known_values(repo: Repo, processes: int) -> None:
+    plain = password()
+    image = b"\x89PNG\r\n\x1a\n" + plain.encode() + b"\x00" * 20_000
+    repo.commit("image", **{"logo.png": image, "ok.py": "x = 1\n"})
+    without = scan(repo, processes=processes)
+    assert without.excluded == 1
+    assert without.bytes_scanned < 1000  # ok.py only: detect-secrets skips .png by name
+    known = scan(repo, processes=processes, known=[SecretValue("DB_PASSWORD", plain, ".env:1")])
+    assert known.excluded == 1
+    assert fingerprint_of(plain) in fingerprints(known)
+
+
 def test_known_values_are_found_in_every_encoded_form(repo: Repo) -> None:
     plain = password()
     secret = SecretValue("DB_PASSWORD", plain, ".env:1")
