@@ -215,8 +215,11 @@ def scan_history(
         pool = WorkerPool(root, config, early, matcher) if early > 1 else None
         pool = pool if pool is not None and pool.start() else None
     try:
-        result.commits = git.count_commits(root, tips)
+        # Counting commits is a walk of its own: it runs while rev-list lists the blobs. (The
+        # pool, if any, is already forked; a later one starts after this thread ends.)
+        counting = _Background(git.count_commits, root, tips)
         blobs = git.reachable_blobs(root, tips)
+        result.commits = counting.result()
         stored_ids = {sha for sha, _ in stored}
         unlisted = [sha for sha in blobs if sha not in stored_ids]
         if unlisted:
@@ -272,11 +275,10 @@ def scan_history(
         result.processes = pool.workers if pool is not None else 1
 
         work = _Work(readable, blobs, need_detector, need_known)
-        background: _Introductions | None = None
+        background: _Background | None = None
         if len(need_detector) >= EARLY_INTRODUCTIONS_BLOBS:
             # Started only now: a thread running while the workers were forked could hang them.
-            background = _Introductions(root, tips, set(blobs))
-            background.start()
+            background = _Background(git.introductions, root, tips, set(blobs))
         if pool is not None:
             scanned = _scan_in_workers(pool, work, matcher, progress)
         else:
@@ -381,34 +383,29 @@ def _scan_here(
     return scanned
 
 
-class _Introductions:
-    """``git.introductions`` for every blob, in a thread, while the scan runs; the git process
-    and the wait for it overlap the scan (the parse is short)."""
+class _Background:
+    """``function(*arguments)`` in a thread: a git command and the wait for it overlap other
+    work (the parse is short). Start one only after any fork (see the worker pool)."""
 
-    def __init__(self, root: Path, tips: Sequence[str], blobs: set[str]) -> None:
-        self._arguments = (root, tips, blobs)
-        self._found: dict[str, git.Introduction] = {}
+    def __init__(self, function: Callable[..., Any], *arguments: Any) -> None:
+        self._call = (function, arguments)
+        self._value: Any = None
         self._error: Exception | None = None
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="pytest-secrets-introductions", daemon=True)
-            self._thread.start()
+        self._thread = threading.Thread(target=self._run, name="pytest-secrets-git", daemon=True)
+        self._thread.start()
 
     def _run(self) -> None:
+        function, arguments = self._call
         try:
-            self._found = git.introductions(*self._arguments)
+            self._value = function(*arguments)
         except Exception as error:  # noqa: BLE001 - re-raised by result(), in the caller's thread
             self._error = error
 
-    def result(self) -> dict[str, git.Introduction]:
-        self.start()
-        assert self._thread is not None
+    def result(self) -> Any:
         self._thread.join()
         if self._error is not None:
             raise self._error
-        return self._found
+        return self._value
 
 
 def _intro_tuple(intro: git.Introduction) -> tuple[str, int, str, str, str]:
