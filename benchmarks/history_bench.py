@@ -13,6 +13,7 @@ ratios between them. Clone or generate repositories outside the project folder.
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import json
 import random
 import statistics
@@ -151,7 +152,7 @@ def _verify_part(args: tuple[str, list[tuple[str, str]], str]) -> tuple[int, int
     return len(items), findings, mismatches
 
 
-def verify(repo: Path, processes: int, limit: int | None) -> int:
+def verify(repo: Path, processes: int, limit: int | None, match: str = "") -> int:
     import multiprocessing
 
     from pytest_secrets.adapters import git
@@ -160,6 +161,9 @@ def verify(repo: Path, processes: int, limit: int | None) -> int:
     _, tips, _, _ = _tips(repo)
     reachable = git.reachable_blobs(repo, tips)
     blobs = [(sha, reachable[sha]) for sha, _ in git.blob_sizes_in_pack_order(repo) if sha in reachable]
+    if match:
+        patterns = match.split(",")
+        blobs = [(sha, path) for sha, path in blobs if any(fnmatch.fnmatch(path, p) for p in patterns)]
     if limit:
         chosen = set(random.Random(0).sample(range(len(blobs)), min(limit, len(blobs))))
         blobs = [blob for index, blob in enumerate(blobs) if index in chosen]
@@ -297,6 +301,7 @@ def main() -> int:
     parser.add_argument("--verify", action="store_true", help="compare the fast path with scan_file for every blob")
     parser.add_argument("--verify-processes", type=int, default=1)
     parser.add_argument("--verify-limit", type=int, default=None, help="verify a random sample of this many blobs")
+    parser.add_argument("--verify-match", default="", help="verify only paths matching these globs (comma-separated)")
     args = parser.parse_args()
     repo = args.repo
     if args.synthetic:
@@ -306,7 +311,7 @@ def main() -> int:
         parser.error("give a repository path or --synthetic N")
     repo = repo.resolve()
     if args.verify:
-        return verify(repo, args.verify_processes, args.verify_limit)
+        return verify(repo, args.verify_processes, args.verify_limit, args.verify_match)
     measure(repo, args.repeat, args.processes)
     return 0
 

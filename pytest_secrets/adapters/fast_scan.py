@@ -55,6 +55,7 @@ import locale
 import math
 import os
 import re
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from types import TracebackType
@@ -147,7 +148,10 @@ _LETTERLESS_PLUGINS = {"IPPublicDetector": "86f640476221b831"}
 _NOT_ALPHANUMERIC_FILTER = "detect_secrets.filters.heuristic.is_not_alphanumeric_string"
 # YAML parsing can build text that no raw line holds: escapes, joined lines (a key split by a
 # folded scalar), !!binary re-encoding. Such blobs always go through the transformer.
-_YAML_EXTRA = r"\\|binary|private"
+_YAML_EXTRA = r"\\|binary|private\s+key"
+# A YAML key whose text is not followed by its ':' in the raw text: an explicit key ('? key'
+# then ': value', a comment may sit between) or an alias ('*name :', the text is elsewhere).
+_YAML_KEY_EXTRA = r"(?:^|[\s\[{,])\?(?:\s|$)|\*[0-9a-z_-]+[ \t]*:"
 _TWILIO_PATTERNS = ["AC[a-z0-9]{32}", "SK[a-z0-9]{32}"]
 # Around a value of a parsed YAML file, in its raw text: what can come just before (a quote,
 # white space or a line break, a flow indicator, or the ':' after a JSON-like key) and just
@@ -162,6 +166,39 @@ _INI_EXTRA = r"%\("
 # A whole-line comment: configparser drops it (detect-secrets' INI transformer keeps it only
 # when it is a 'pragma: allowlist nextline secret' comment).
 _INI_COMMENT = re.compile(r"^[^\S\n]*[#;][^\n]*", re.MULTILINE)
+
+
+# Python's white space (str.isspace); google-re2's \s is ASCII only.
+_PYTHON_SPACE = r"[\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]"
+
+
+def _keyword_gate(plugin: Any) -> str | None:
+    r"""A trigger for KeywordDetector on a transformed line, over the raw text: what every one
+    of its patterns needs there, for any file type. None if its keyword list is unknown.
+
+    A pattern matches a keyword, word characters, closing quotes or brackets (or ``[25]``,
+    ``.assign``), an operator (``:``, ``:=``, ``=``, ``==``, ``!=``, ``=>``, ``(``), optional
+    quotes, then a secret that starts with a word character (its ``(?=\w+)``); or a quoted
+    secret, ``==``/``!=`` and the keyword; or the keyword, a quoted secret and ``;``. The
+    transformer adds only ``key: "``/``key = "`` and the closing quote, and a key is followed
+    by its ':' or '=' in the raw text, so all of it is in the raw text but for white space.
+    Word characters are taken as anything but what ends the run, and any non-ASCII character
+    as one (Python's ``\w`` is Unicode, google-re2's ASCII). So ``${{ secrets.X }}``,
+    ``$VAR`` and ``${VAR:?}``, the keywords of CI and compose files, need no YAML parse.
+    """
+    module = sys.modules.get(type(plugin).__module__)
+    words = getattr(module, "DENYLIST", None)
+    if not isinstance(words, tuple) or not all(isinstance(word, str) for word in words):
+        return None
+    # Lower-cased bytes keep non-ASCII letters as they are: any such letter stands for itself.
+    spelled = ["".join(char if char.isascii() else r"[^\x00-\x7f]" for char in word.lower()) for word in words]
+    keyword = "(?:" + "|".join(spelled) + ")"
+    space = _PYTHON_SPACE
+    # The secret's first character: a word character, or (YAML) what may stand between a key's
+    # ':' and its value: a block scalar's '|' or '>', a tag, an anchor, an alias, a comment.
+    start = r"[0-9a-z_|>!&*#[:^ascii:]]"
+    assignment = rf"""[^\s:=!(\]'"`]*[\]'"`]*{space}*[:=!(][=>]*{space}*[@'"`]*{start}"""
+    return f"{keyword}{assignment}|[!=][!=]{space}*[^\\s]*{keyword}|{keyword}[^;]*;"
 
 
 def _keep_pragma(match: re.Match[str]) -> str:
@@ -187,8 +224,9 @@ class _TransformGate:
       characters of the raw text (a value is delimited by quotes, white space, flow
       indicators or ':'; so is a quoted part of a key or comment), plus at most one
       backslash (from an escaped quote). So the raw text must hold a run, bounded as in
-      ``before``/``after``, with enough distinct characters. (An INI value may follow its
-      key and '=' with no space: a run holding '=' may start anywhere.)
+      ``before``/``after``, whose entropy (the plugin's own measure, with and without that
+      backslash) passes the limit. (An INI value may follow its key and '=' with no space:
+      a run holding '=' may start after any '='.)
     """
 
     def __init__(
@@ -201,7 +239,7 @@ class _TransformGate:
     ) -> None:
         self.before, self.after = before, after
         self.skip_comments = skip_comments
-        self.runs: list[tuple[re.Pattern[str], int]] = []
+        self.runs: list[tuple[re.Pattern[str], int, Any]] = []
         self.exact: list[re.Pattern[str]] = []
         others = []
         for plugin in plugins:
@@ -209,7 +247,9 @@ class _TransformGate:
                 charset = str(plugin.plugin.charset)
                 needed = math.floor(2 ** float(plugin.plugin.entropy_limit)) + 1 - (1 if "\\" in charset else 0)
                 needed = max(1, needed)
-                self.runs.append((re.compile(f"[{re.escape(charset)}]{{{needed},}}"), needed))
+                self.runs.append((re.compile(f"[{re.escape(charset)}]{{{needed},}}"), needed, plugin.plugin))
+            elif plugin.name == "KeywordDetector" and _keyword_gate(plugin.plugin) is not None:
+                others.append(f"(?:{_keyword_gate(plugin.plugin)})")
             elif plugin.name == "TwilioKeyDetector" and [
                 getattr(r, "pattern", None) for r in getattr(plugin.plugin, "denylist", ())
             ] == _TWILIO_PATTERNS:
@@ -232,18 +272,26 @@ class _TransformGate:
         if any(pattern.search(text) for pattern in self.exact):
             return True
         end = len(text)
-        for pattern, needed in self.runs:
+        for pattern, needed, plugin in self.runs:
             for match in pattern.finditer(text):
                 start, stop = match.span()
                 before = text[start - 1] if start else " "
                 after = text[stop] if stop < end else " "
                 run = match.group()
-                if (
-                    (before in self.before or not before.isascii() or ("=" in run and "=" in self.before))
-                    and (after in self.after or not after.isascii())
-                    and len(set(run)) >= needed
-                ):
-                    return True
+                if not (after in self.after or not after.isascii()) or len(set(run)) < needed:
+                    continue
+                # The strings the plugin tests: the whole run, and after each '=' where a value
+                # may follow its key with no space (INI); each maybe with one backslash more.
+                strings = [run] if before in self.before or not before.isascii() else []
+                if "=" in self.before:
+                    strings += [run[index + 1 :] for index, char in enumerate(run) if char == "="]
+                limit = plugin.entropy_limit
+                for string in strings:
+                    if len(set(string)) >= needed and (
+                        plugin.calculate_shannon_entropy(string) > limit
+                        or plugin.calculate_shannon_entropy(string + "\\") > limit
+                    ):
+                        return True
         return False
 
 
@@ -633,7 +681,7 @@ class Scanner:
         transformers = sorted(type(t).__module__ + "." + type(t).__name__ for t in self._transformers)
         if transformers == _BUILTIN_TRANSFORMERS and all(p.builtin for p in self._plugins):
             heard = [plugin for index, plugin in enumerate(self._plugins) if index not in silent]
-            self._yaml_gate = _TransformGate(heard, _YAML_EXTRA, _YAML_BEFORE, _YAML_AFTER)
+            self._yaml_gate = _TransformGate(heard, f"{_YAML_EXTRA}|{_YAML_KEY_EXTRA}", _YAML_BEFORE, _YAML_AFTER)
             self._ini_gate = _TransformGate(heard, _INI_EXTRA, _INI_BEFORE, _INI_AFTER, skip_comments=True)
         # Reusing an old version's line verdicts needs them to depend on the line alone (the
         # memo's conditions), every plugin triggered, and detect-secrets' own transformers

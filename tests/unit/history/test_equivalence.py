@@ -381,6 +381,8 @@ def yaml_gate_cases() -> dict[str, str]:
         "pinned.yaml": f"steps:\n  - uses: actions/checkout@{sha}\n  - run: echo {low_distinct}\n",
         "twilio_lower.yaml": f"sha: x{twilio_lower}\n",
         "quoted_low.yaml": f'args: ["{low_distinct}"]\n',
+        # Enough distinct characters, too little entropy.
+        "env_list.yml": "environment:\n  - ADMINER_DESIGN=pepa-linha-dark\n",
         # Found: the value itself, in every position a value can take.
         "value.yaml": f"key: {b64}\n",
         "hex_value.yaml": f"rev: {sha}\n",
@@ -431,7 +433,8 @@ def check_gate(tmp_path: Path, cases: dict[str, str], minimum: int, skipped: tup
 
 
 def test_the_yaml_gate_skips_only_files_without_possible_findings(tmp_path: Path) -> None:
-    check_gate(tmp_path, yaml_gate_cases(), 15, ("pinned.yaml", "twilio_lower.yaml", "quoted_low.yaml"), "yaml_skipped")
+    skipped = ("pinned.yaml", "twilio_lower.yaml", "quoted_low.yaml", "env_list.yml")
+    check_gate(tmp_path, yaml_gate_cases(), 15, skipped, "yaml_skipped")
 
 
 def ini_gate_cases() -> dict[str, str]:
@@ -446,6 +449,7 @@ def ini_gate_cases() -> dict[str, str]:
         "twilio_lower.cfg": f"[main]\nsha = x{'ac' + random_text(32, string.digits)}\n",
         # Found: values in every position configparser gives them.
         "equals.txt": f"token={b64}\n",
+        "long_key.txt": f"{'a' * 300}={b64}\n",  # the whole run has little entropy, its value much
         "spaced.ini": f"[main]\ntoken = {b64}\nrev: {sha}\n",
         "quoted.cfg": f"[main]\na = \"{b64}\"\nb = '{b64}'\nc = say \"{b64}\" now\n",
         "continued.ini": f"[main]\nvalues =\n    first\n    {b64}\n",
@@ -467,3 +471,48 @@ def test_the_ini_gate_skips_only_files_without_possible_findings(tmp_path: Path)
     with Scanner(default_config()) as scanner:
         found = scanner.scan_bytes("interpolated.ini", cases["interpolated.ini"].encode())
         assert [hit.type for hit in found or []] == ["Base64 High Entropy String"]
+
+
+def keyword_gate_cases() -> dict[str, str]:
+    value = random_text(14)
+    return {
+        # Skipped: the keywords of CI and compose files, whose values are templates.
+        "workflow.yml": (
+            "env:\n  GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}\n  PASSWORD: ${{ secrets.PASSWORD }}\n"
+            'steps:\n  - run: echo "$PASSWORD" | docker login --password-stdin\n'
+            "  - run: ./deploy --token '${{ secrets.DEPLOY_TOKEN }}'\n"
+        ),
+        "compose.yml": "environment:\n  - POSTGRES_PASSWORD=${POSTGRES_PASSWORD}\n  - SECRET_KEY=\"${SECRET_KEY:?}\"\n",
+        "templated.ini": "[db]\npassword = ${DB_PASSWORD}\nsecret_key: '$SECRET'\n",
+        # Found: a keyword before its value in every shape a key or value can take.
+        "key.yaml": f"password: {value}\n",
+        "spaced_key.yaml": f"my_password   : {value}\n",
+        "quoted_key.yaml": f'"db_pass": "{value}"\n',
+        "doubled_quote_key.yaml": f"'my_password''': '{value}'\n",
+        "flow.yaml": f"{{password: {value}, other: 1}}\n",
+        "flow_pair.yaml": f"[password: {value}]\n",
+        "explicit.yaml": f"? password\n: {value}\n",
+        "explicit_comment.yaml": f"? api_key # the key\n: {value}\n",
+        "alias_key.yaml": f"keys:\n  - &k password\nvalues:\n  *k : {value}\n",
+        "block.yaml": f"password: |\n  {value}\n",
+        "comment_first.yaml": f"password: # the value is below\n  {value}\n",
+        "tagged.yaml": f"password: !!str {value}\n",
+        "anchored.yaml": f"password: &pw {value}\nagain:\n  password: *pw\n",
+        "assignment.yaml": f"run: export PASSWORD={value}\n",
+        "comment.yaml": f"a: b  # password: {value}\n",
+        "wide_space.yaml": f"password\u3000: {value}\n",
+        "accented.yaml": f"contrase\u00d1a: {value}\n",
+        "preceded.yaml": f'run: if [ "{value}" == my_password ]\n',
+        "semicolon.yaml": f'run: password "{value}";\n',
+        "bracketed.ini": f"[db]\npassword[0] = {value}\n",
+        "conf.ini": f"[db]\npassword = {value}\nsecret_key = ${{SECRET}}\n",
+        "equals.txt": f"db_password={value}\n",
+    }
+
+
+def test_the_keyword_gate_parses_every_file_a_keyword_can_be_found_in(tmp_path: Path) -> None:
+    cases = keyword_gate_cases()
+    yaml_cases = {name: text for name, text in cases.items() if not name.endswith(".ini")}
+    check_gate(tmp_path, yaml_cases, 12, ("workflow.yml", "compose.yml"), "yaml_skipped")
+    ini_cases = {name: text for name, text in cases.items() if name.endswith(".ini")}
+    check_gate(tmp_path, ini_cases, 0, ("templated.ini",), "ini_skipped")
