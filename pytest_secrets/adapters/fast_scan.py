@@ -198,7 +198,8 @@ def _keyword_gate(plugin: Any) -> str | None:
     # ':' and its value: a block scalar's '|' or '>', a tag, an anchor, an alias, a comment.
     start = r"[0-9a-z_|>!&*#[:^ascii:]]"
     assignment = rf"""[^\s:=!(\]'"`]*[\]'"`]*{space}*[:=!(][=>]*{space}*[@'"`]*{start}"""
-    return f"{keyword}{assignment}|[!=][!=]{space}*[^\\s]*{keyword}|{keyword}[^;]*;"
+    semicolon = rf"""[^\s]*{space}*['"`][^'"]*['"`];"""  # private_key "secret";
+    return f"{keyword}{assignment}|[!=][!=]{space}*[^\\s]*{keyword}|{keyword}{semicolon}"
 
 
 def _keep_pragma(match: re.Match[str]) -> str:

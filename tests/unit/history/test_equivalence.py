@@ -506,6 +506,7 @@ def keyword_gate_cases() -> dict[str, str]:
         "semicolon.yaml": f'run: password "{value}";\n',
         "bracketed.ini": f"[db]\npassword[0] = {value}\n",
         "conf.ini": f"[db]\npassword = {value}\nsecret_key = ${{SECRET}}\n",
+        "semicolon.ini": f"[db]\nline = private_key '{value}';\n",
         "equals.txt": f"db_password={value}\n",
     }
 
