@@ -28,13 +28,10 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 
-def timed(command: list[str], cwd: Path | None = None, repeat: int = 1) -> float:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+def timed(command: list[str], cwd: Path | None = None) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    return time.perf_counter() - started
 
 
 def repo_facts(repo: Path) -> tuple[int, int, float]:
@@ -86,17 +83,18 @@ def run_audit(repo: Path, cache_file: Path, processes: int) -> dict[str, object]
 
 
 def measure(repo: Path, repeat: int, processes: int) -> None:
+    """Each round times the floors and the audits back to back, so a ratio compares runs made
+    under the same load (a shared machine's speed drifts by tens of percent over minutes)."""
     commits, blobs, megabytes = repo_facts(repo)
     print(f"repository: {repo}")
     print(f"commits (all refs): {commits}   unique blobs: {blobs}   blob content: {megabytes:.1f} MB")
-    cat_file = timed(["git", "cat-file", "--batch-all-objects", "--batch", "--unordered"], repo, repeat)
-    log_p = timed(["git", "log", "-p", "--all"], repo, repeat)
-    print(f"floor  git cat-file --batch-all-objects --batch: {cat_file:.2f} s")
-    print(f"floor  git log -p --all:                         {log_p:.2f} s")
-    colds, warms = [], []
+    cat_files, log_ps, colds, warms = [], [], [], []
     cold_info: dict[str, object] = {}
     warm_info: dict[str, object] = {}
+    cache_size = 0
     for _ in range(repeat):
+        cat_files.append(timed(["git", "cat-file", "--batch-all-objects", "--batch", "--unordered"], repo))
+        log_ps.append(timed(["git", "log", "-p", "--all"], repo))
         with tempfile.TemporaryDirectory() as folder:
             cache_file = Path(folder) / "cache.json"
             cold_info = run_audit(repo, cache_file, processes)
@@ -104,21 +102,30 @@ def measure(repo: Path, repeat: int, processes: int) -> None:
             colds.append(float(cold_info["wall"]))  # type: ignore[arg-type]
             warms.append(float(warm_info["wall"]))  # type: ignore[arg-type]
             cache_size = sum(path.stat().st_size for path in Path(folder).glob("cache*.json"))
+    cat_file, log_p = statistics.median(cat_files), statistics.median(log_ps)
     cold, warm = statistics.median(colds), statistics.median(warms)
+    print(f"floor  git cat-file --batch-all-objects --batch: {cat_file:.2f} s  (runs: {_runs(cat_files)})")
+    print(f"floor  git log -p --all:                         {log_p:.2f} s  (runs: {_runs(log_ps)})")
     print(
         f"cold audit: {cold:.2f} s wall ({float(cold_info['engine_seconds']):.2f} s in the engine, "  # type: ignore[arg-type]
         f"{cold_info['processes']} process(es)), {cold_info['scanned']} blobs scanned, "
         f"{cold_info['findings']} blob findings, {cold_info['distinct']} distinct, "
-        f"peak RSS {float(cold_info['max_rss_mb']):.0f} MB per process"  # type: ignore[arg-type]
+        f"peak RSS {float(cold_info['max_rss_mb']):.0f} MB per process  (runs: {_runs(colds)})"  # type: ignore[arg-type]
     )
     print(
         f"warm audit: {warm:.2f} s wall ({float(warm_info['engine_seconds']):.3f} s in the engine), "  # type: ignore[arg-type]
         f"{warm_info['scanned']} blobs scanned, cache {cache_size / 1e6:.2f} MB"
     )
+    per_round = statistics.median(c / f for c, f in zip(colds, log_ps))
     print(
-        f"ratios: cold / cat-file floor = {cold / cat_file:.1f}x, cold / log -p floor = {cold / log_p:.1f}x, "
-        f"warm / cat-file floor = {warm / cat_file:.2f}x, cold / warm = {cold / warm:.0f}x"
+        f"ratios: cold / cat-file floor = {cold / cat_file:.1f}x, cold / log -p floor = {cold / log_p:.2f}x "
+        f"(median of the rounds' own ratios: {per_round:.2f}x), warm / cat-file floor = {warm / cat_file:.2f}x, "
+        f"cold / warm = {cold / warm:.0f}x"
     )
+
+
+def _runs(times: list[float]) -> str:
+    return " ".join(f"{value:.2f}" for value in times)
 
 
 # --- verification ------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from typing import Any
 # (line start offset, that line's verdict: ((type, secret), ...)) for each line with findings.
 LineHits = tuple[tuple[int, Any], ...]
 
-_BLOCK = 4096
+_BLOCKS = (4096, 128)
 
 
 @dataclass(frozen=True)
@@ -45,37 +45,27 @@ class Change:
 
 
 def common_prefix(a: bytes, b: bytes) -> int:
-    """Length of the longest common prefix (compared a block at a time: slicing compares in C)."""
+    """How many leading bytes ``a`` and ``b`` surely share: the longest common prefix, rounded
+    down to whole blocks of 128 (slices compare in C; the exact byte is not worth the search,
+    the scan starts at a line's start anyway)."""
     limit = min(len(a), len(b))
     position = 0
-    while position + _BLOCK <= limit and a[position : position + _BLOCK] == b[position : position + _BLOCK]:
-        position += _BLOCK
-    low, high = position, min(position + _BLOCK, limit)
-    while low < high:
-        middle = (low + high + 1) // 2
-        if a[position:middle] == b[position:middle]:
-            low = middle
-        else:
-            high = middle - 1
-    return low
+    for block in _BLOCKS:
+        while position + block <= limit and a[position : position + block] == b[position : position + block]:
+            position += block
+    return position
 
 
 def common_suffix(a: bytes, b: bytes, limit: int) -> int:
-    """Length of the longest common suffix, at most ``limit``."""
+    """How many trailing bytes ``a`` and ``b`` surely share (at most ``limit``), as above."""
     size_a, size_b = len(a), len(b)
     length = 0
-    while length + _BLOCK <= limit and a[size_a - length - _BLOCK : size_a - length] == b[
-        size_b - length - _BLOCK : size_b - length
-    ]:
-        length += _BLOCK
-    low, high = length, min(length + _BLOCK, limit)
-    while low < high:
-        middle = (low + high + 1) // 2
-        if a[size_a - middle : size_a - length] == b[size_b - middle : size_b - length]:
-            low = middle
-        else:
-            high = middle - 1
-    return low
+    for block in _BLOCKS:
+        while length + block <= limit and a[size_a - length - block : size_a - length] == b[
+            size_b - length - block : size_b - length
+        ]:
+            length += block
+    return length
 
 
 def change(old: Version, new: bytes) -> Change:

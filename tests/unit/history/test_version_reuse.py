@@ -107,19 +107,24 @@ def test_findings_around_the_change_move_with_their_lines(scanner: Scanner) -> N
 
 
 def test_the_change_keeps_only_lines_it_cannot_affect() -> None:
-    old = Version(b"a\nb\nc\nd\ne\n", ((0, "A"), (2, "B"), (4, "C"), (6, "D"), (8, "E")))
-    # 'c' becomes 'cc': 'a' and 'b' keep theirs; 'd' is after the change but its line before
-    # changed (a 'nextline' pragma may have), so it is scanned again; 'e' moves by one.
-    found = change(old, b"a\nb\ncc\nd\ne\n")
-    assert (found.start, found.end) == (4, 8)
-    assert found.before == ((0, "A"), (2, "B"))
-    assert found.after == ((9, "E"),)
+    names = "abcdefghij"
+    lines = [name * 199 + "\n" for name in names]  # ten lines of 200 bytes
+    old = Version("".join(lines).encode(), tuple((200 * index, name.upper()) for index, name in enumerate(names)))
+    # Line 'c' (offset 400) grows by one byte.
+    found = change(old, "".join(lines[:2] + ["c" * 200 + "\n"] + lines[3:]).encode())
+    assert found.start == 400
+    assert found.before == ((0, "A"), (200, "B"))
+    # 'd' follows the change: its line before changed (a 'nextline' pragma may have), so it is
+    # scanned again; the lines after it keep their verdicts, one byte further on.
+    assert (601, "D") not in found.after
+    assert found.after[-3:] == ((1401, "H"), (1601, "I"), (1801, "J"))
+    assert all(offset > found.end for offset, _ in found.after)
     # Nothing in common: everything is scanned.
     nothing = change(old, b"z")
     assert (nothing.start, nothing.end, nothing.before, nothing.after) == (0, 1, (), ())
-    # The same text (a version that differed only in line endings): only the last line again.
+    # The same text (a version that differed only in line endings): only its end is scanned.
     same = change(old, old.data)
-    assert same.before == old.hits and same.after == ()
+    assert same.before == old.hits[:-1] and (same.start, same.end) == (1800, 2000)
 
 
 def test_a_requirements_file_is_not_parsed_for_a_plugin_that_cannot_report(scanner: Scanner) -> None:
