@@ -11,6 +11,7 @@ import codecs
 import os
 import shutil
 import subprocess
+import tempfile
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -55,6 +56,53 @@ def run(root: Path, *args: str, check: bool = True, stdin: bytes | None = None) 
         detail = message[-1] if message else f"exit status {result.returncode}"
         raise GitError(f"git {args[0]} failed: {detail}")
     return result.stdout
+
+
+class Pending:
+    """A git command started now, its result read later: the caller works meanwhile (imports
+    detect-secrets, forks workers). Output goes to temporary files, so there is no pipe to
+    drain and no thread (a process that forks should have none)."""
+
+    def __init__(self, root: Path, *args: str, stdin: bytes | None = None) -> None:
+        self.args = args
+        command = [git_executable(), "-C", str(root), "-c", "core.quotepath=off", *args]
+        self._stdout = tempfile.TemporaryFile()
+        self._stderr = tempfile.TemporaryFile()
+        with tempfile.TemporaryFile() as source:
+            source.write(stdin or b"")
+            source.seek(0)
+            try:
+                self._process = subprocess.Popen(command, stdin=source, stdout=self._stdout, stderr=self._stderr, env=_env())
+            except OSError as error:
+                self._close()
+                raise GitMissing(f"git could not be started: {error.strerror}") from None
+
+    def result(self, check: bool = True) -> bytes:
+        """stdout, once git has finished; :class:`GitError` as :func:`run` raises it."""
+        try:
+            code = self._process.wait()
+            self._stdout.seek(0)
+            out = self._stdout.read()
+            self._stderr.seek(0)
+            err = self._stderr.read()
+        finally:
+            self._close()
+        if check and code != 0:
+            message = err.decode("utf-8", "replace").strip().splitlines()
+            detail = message[-1] if message else f"exit status {code}"
+            raise GitError(f"git {self.args[0]} failed: {detail}")
+        return out
+
+    def succeeded(self) -> bytes | None:
+        """stdout, or None if git failed (the caller has another way)."""
+        try:
+            return self.result()
+        except GitError:
+            return None
+
+    def _close(self) -> None:
+        self._stdout.close()
+        self._stderr.close()
 
 
 def toplevel(path: Path) -> Path | None:
@@ -119,12 +167,21 @@ def shallow_boundary(root: Path) -> list[str]:
         return []
 
 
-def count_commits(root: Path, tips: Iterable[str]) -> int:
+def count_commits(root: Path, tips: Iterable[str], started: Pending | None = None) -> int:
+    """The commits reachable from ``tips``; ``started`` is :func:`start_count_commits`'s."""
     tip_list = sorted(set(tips))
     if not tip_list:
         return 0
-    out = run(root, "rev-list", "--count", "--stdin", stdin="\n".join(tip_list).encode() + b"\n")
-    return int(out.decode().strip() or 0)
+    pending = started or start_count_commits(root, tip_list)
+    return int(pending.result().decode().strip() or 0)
+
+
+def start_count_commits(root: Path, tips: Iterable[str]) -> Pending:
+    return Pending(root, "rev-list", "--count", "--stdin", stdin=_stdin(tips))
+
+
+def _stdin(tips: Iterable[str]) -> bytes:
+    return "".join(f"{tip}\n" for tip in sorted(set(tips))).encode()
 
 
 def unquote_path(text: str) -> str:
@@ -136,18 +193,17 @@ def unquote_path(text: str) -> str:
     return text
 
 
-def reachable_blobs(root: Path, tips: Iterable[str]) -> dict[str, str]:
-    """Every blob reachable from ``tips``, each with the first path git names it by."""
+def reachable_blobs(root: Path, tips: Iterable[str], started: Pending | None = None) -> dict[str, str]:
+    """Every blob reachable from ``tips``, each with the first path git names it by;
+    ``started`` is :func:`start_reachable_blobs`'s."""
     tip_list = sorted(set(tips))
     if not tip_list:
         return {}
-    stdin = "\n".join(tip_list).encode() + b"\n"
-    try:
-        out = run(root, "rev-list", "--objects", "--filter=object:type=blob", "--stdin", stdin=stdin)
-        filtered = True
-    except GitError:
-        out = run(root, "rev-list", "--objects", "--stdin", stdin=stdin)
-        filtered = False
+    stdin = _stdin(tip_list)
+    found = (started or start_reachable_blobs(root, tip_list)).succeeded()
+    filtered = found is not None
+    # A git older than 2.32 has no type filter: list every object, then keep the blobs.
+    out = found if found is not None else run(root, "rev-list", "--objects", "--stdin", stdin=stdin)
     candidates: dict[str, str] = {}
     for line in out.decode("utf-8", "surrogateescape").split("\n"):
         if len(line) > 41 and line[40] == " ":
@@ -157,6 +213,10 @@ def reachable_blobs(root: Path, tips: Iterable[str]) -> dict[str, str]:
     # Without the filter, trees have paths too: keep the blobs.
     types = object_types(root, candidates)
     return {sha: path for sha, path in candidates.items() if types.get(sha) == "blob"}
+
+
+def start_reachable_blobs(root: Path, tips: Iterable[str]) -> Pending:
+    return Pending(root, "rev-list", "--objects", "--filter=object:type=blob", "--stdin", stdin=_stdin(tips))
 
 
 def object_types(root: Path, shas: Iterable[str]) -> dict[str, str]:
@@ -170,20 +230,21 @@ def object_types(root: Path, shas: Iterable[str]) -> dict[str, str]:
     return result
 
 
-def blob_sizes_in_pack_order(root: Path) -> list[tuple[str, int]]:
-    """(sha, size) of every blob in the object store, in the order it is stored (fast to read)."""
-    out = run(
-        root,
-        "cat-file",
-        "--batch-all-objects",
-        "--unordered",
-        "--batch-check=%(objectname) %(objecttype) %(objectsize)",
-    )
+def blob_sizes_in_pack_order(root: Path, started: Pending | None = None) -> list[tuple[str, int]]:
+    """(sha, size) of every blob in the object store, in the order it is stored (fast to read);
+    ``started`` is :func:`start_blob_sizes`'s."""
+    out = (started or start_blob_sizes(root)).result()
     result = []
     for line in out.decode().split("\n"):
         if line[41:45] == "blob":
             result.append((line[:40], int(line[46:])))
     return result
+
+
+def start_blob_sizes(root: Path) -> Pending:
+    return Pending(
+        root, "cat-file", "--batch-all-objects", "--unordered", "--batch-check=%(objectname) %(objecttype) %(objectsize)"
+    )
 
 
 def tracked_files(root: Path) -> list[tuple[str, str, str]]:

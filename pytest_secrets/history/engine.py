@@ -23,6 +23,7 @@ a cache payload of the same (never a value).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import threading
@@ -207,19 +208,23 @@ def scan_history(
         detail = load_blob_cache()
         cache = detail if detail is not None and _cache_usable(detail, config) and _detail_is_sound(detail) else None
 
-    stored = git.blob_sizes_in_pack_order(root)
+    # git lists the object store and walks the history (commits, then blobs and their paths)
+    # while, for a full scan, this process sets detect-secrets up and starts the workers.
+    counting = git.start_count_commits(root, tips) if tips else None
+    listing = git.start_reachable_blobs(root, tips) if tips else None
+    sizing = git.start_blob_sizes(root)
+    scanner: Scanner | None = None
     pool: WorkerPool | None = None
-    if cache is None:
-        # A full scan: the workers start now and set detect-secrets up while git lists the history.
-        early = _worker_count(processes, sum(size for _, size in stored if size <= MAX_BLOB_BYTES))
-        pool = WorkerPool(root, config, early, matcher) if early > 1 else None
-        pool = pool if pool is not None and pool.start() else None
     try:
-        # Counting commits is a walk of its own: it runs while rev-list lists the blobs. (The
-        # pool, if any, is already forked; a later one starts after this thread ends.)
-        counting = _Background(git.count_commits, root, tips)
-        blobs = git.reachable_blobs(root, tips)
-        result.commits = counting.result()
+        if cache is None:
+            scanner = Scanner(config).__enter__()  # a full scan needs it: set up while git lists
+        stored = git.blob_sizes_in_pack_order(root, sizing)
+        if cache is None:
+            early = _worker_count(processes, sum(size for _, size in stored if size <= MAX_BLOB_BYTES))
+            pool = WorkerPool(root, config, early, matcher, scanner) if early > 1 else None
+            pool = pool if pool is not None and pool.start() else None
+        result.commits = git.count_commits(root, tips, counting)
+        blobs = git.reachable_blobs(root, tips, listing)
         stored_ids = {sha for sha, _ in stored}
         unlisted = [sha for sha in blobs if sha not in stored_ids]
         if unlisted:
@@ -270,7 +275,7 @@ def scan_history(
         total_bytes = sum(size for sha, size in readable if sha in need_detector)
         wanted = _worker_count(processes, total_bytes)
         if pool is None and wanted > 1:
-            pool = WorkerPool(root, config, wanted, matcher)
+            pool = WorkerPool(root, config, wanted, matcher, scanner)
             pool = pool if pool.start() else None
         result.processes = pool.workers if pool is not None else 1
 
@@ -282,7 +287,7 @@ def scan_history(
         if pool is not None:
             scanned = _scan_in_workers(pool, work, matcher, progress)
         else:
-            scanned = _scan_here(root, config, work, matcher, progress)
+            scanned = _scan_here(root, config, work, matcher, progress, scanner)
         found.detector.update(scanned["detector"])
         found.known.update(scanned["known"])
         found.not_text.update(scanned["binary"])
@@ -295,6 +300,8 @@ def scan_history(
     finally:
         if pool is not None:
             pool.terminate()
+        if scanner is not None:
+            scanner.__exit__(None, None, None)
     detector_hits, known_hits, not_text, excluded = found.detector, found.known, found.not_text, found.excluded
     result.blobs_cached = result.blobs_total - len(need_detector)
     result.skipped_huge = len(huge)
@@ -367,16 +374,24 @@ class _Found:
 
 
 def _scan_here(
-    root: Path, config: DetectorConfig, work: _Work, matcher: KnownValueMatcher, progress: ProgressCallback | None
+    root: Path,
+    config: DetectorConfig,
+    work: _Work,
+    matcher: KnownValueMatcher,
+    progress: ProgressCallback | None,
+    entered: Scanner | None,
 ) -> dict[str, Any]:
-    """Scan the work's blobs in this process, one blob in memory at a time."""
+    """Scan the work's blobs in this process (with ``entered``, else a scanner of its own),
+    one blob in memory at a time."""
     items = [
         (sha, work.paths[sha], sha in work.need_detector, sha in work.need_known and bool(matcher))
         for sha, _ in work.readable
     ]
     total = len(items)
     report = None if progress is None else (lambda done: progress(done, total))
-    with Scanner(config) as scanner, git.BlobReader(root) as reader:
+    with contextlib.ExitStack() as stack:
+        scanner = entered or stack.enter_context(Scanner(config))
+        reader = stack.enter_context(git.BlobReader(root))
         scanned = scan_items(scanner, reader, matcher, items, report)
     if progress is not None:
         progress(total, total)

@@ -1,13 +1,12 @@
 """Worker processes for the history scan.
 
-Each worker holds one entered detect-secrets :class:`Scanner` and its own ``git cat-file
---batch`` process, and scans the blobs it is given by id (the parent sends ids and paths,
-never contents). Known secret values are matched in a worker only when it was forked from
-the parent, which then already holds them in memory; they are never pickled or sent. With
-another start method the parent matches them itself.
+Each worker holds one entered detect-secrets :class:`Scanner` (the parent's, where the workers
+are forked) and its own ``git cat-file --batch`` process, and scans the blobs it is given by
+id (the parent sends ids and paths, never contents). Known secret values are matched in a
+worker only when it was forked from the parent, which then already holds them in memory;
+they are never pickled or sent. With another start method the parent matches them itself.
 
-:class:`WorkerPool` is the parent's side. A full scan starts it before listing the history,
-so the workers set detect-secrets up while the parent waits for git.
+:class:`WorkerPool` is the parent's side. A full scan starts it while git lists the history.
 """
 
 from __future__ import annotations
@@ -46,13 +45,22 @@ class WorkerPool:
     ``inherits_matcher`` tells whether the workers hold the known values (forked with them).
     """
 
-    def __init__(self, root: Path, config: DetectorConfig, workers: int, matcher: KnownValueMatcher) -> None:
+    def __init__(
+        self,
+        root: Path,
+        config: DetectorConfig,
+        workers: int,
+        matcher: KnownValueMatcher,
+        scanner: Scanner | None = None,
+    ) -> None:
         self.root = root
         self.config = config
         self.workers = workers
         self.matcher = matcher
         self.inherits_matcher = False
         self._pool: Any = None
+        self._given = scanner  # an entered scanner forked workers may inherit
+        self._scanner: Scanner | None = None  # one this pool entered, to exit
 
     def start(self) -> bool:
         method = start_method()
@@ -60,17 +68,28 @@ class WorkerPool:
             return False
         self.inherits_matcher = method == "fork" and bool(self.matcher)
         _STATE["matcher"] = self.matcher if self.inherits_matcher else None
+        if method == "fork":
+            # Forked workers inherit an entered scanner: detect-secrets is set up once, in
+            # this process. (Otherwise each worker imports it itself.)
+            if self._given is None:
+                self._scanner = Scanner(self.config)
+                self._scanner.__enter__()
+            _STATE["scanner"] = self._given or self._scanner
         try:
             context = multiprocessing.get_context(method)
             # The config's source, not its settings: working the defaults out imports
-            # detect-secrets, which the workers do in parallel.
+            # detect-secrets, which such workers do in parallel.
             self._pool = context.Pool(
                 self.workers, initializer=initialize, initargs=(self.config.source, str(self.root))
             )
         except (OSError, ValueError, RuntimeError):
             self._pool = None
         finally:
-            _STATE.pop("matcher", None)  # the parent keeps no reference for later forks
+            # The parent keeps no reference for later forks.
+            _STATE.pop("matcher", None)
+            _STATE.pop("scanner", None)
+        if self._pool is None:
+            self._exit_scanner()
         return self._pool is not None
 
     def scan(self, chunks: Iterable[list[tuple[str, str, bool, bool]]]) -> Iterator[dict[str, Any]]:
@@ -88,14 +107,21 @@ class WorkerPool:
         pool, self._pool = self._pool, None
         if pool is not None:
             pool.terminate()
+        self._exit_scanner()
+
+    def _exit_scanner(self) -> None:
+        scanner, self._scanner = self._scanner, None
+        if scanner is not None:
+            scanner.__exit__(None, None, None)  # detect-secrets' settings as they were
 
 
 def initialize(config_source: str, root: str) -> None:
-    scanner = Scanner(DetectorConfig(config_source))
-    scanner.__enter__()  # left entered for the life of this worker process
+    if "scanner" not in _STATE:  # else forked with the parent's, entered
+        scanner = Scanner(DetectorConfig(config_source))
+        scanner.__enter__()  # left entered for the life of this worker process
+        _STATE["scanner"] = scanner
     reader = git.BlobReader(Path(root))
     reader.__enter__()  # its git process ends with this worker
-    _STATE["scanner"] = scanner
     _STATE["reader"] = reader
 
 
