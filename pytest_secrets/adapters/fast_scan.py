@@ -333,6 +333,10 @@ _SECTION = re.compile(r"\[.+\]")
 _NOT_INI_LINE = re.compile(r"^[^\s#;\[=:][^=:\n]*$", re.MULTILINE)
 
 
+def _always_true(text: str) -> bool:
+    return True
+
+
 def _may_parse_as_ini(text: str) -> bool:
     """False only when configparser must fail: the first significant line is no [section]."""
     position = 0
@@ -642,6 +646,8 @@ class Scanner:
         self._versions_usable = False
         self._transformers: list[Any] = list(get_transformers())
         self._parse_verdicts: dict[tuple[int, str], bool] = {}
+        # Per file name: what decides whether a transformer other than YAML may rewrite it.
+        self._transform_checks: dict[str, list[Callable[[str], bool]]] = {}
         self._plugins = [_Plugin(plugin) for plugin in plugins]
         self._filename_stage = _stage(filters, {"filename"}, {"filename"})
         self._line_stage = _stage(filters, {"line"}, {"filename", "line", "context"})
@@ -812,19 +818,26 @@ class Scanner:
 
     def _may_transform(self, filename: str, text: str) -> bool:
         """Whether a transformer other than YAML could rewrite this file's lines."""
-        for transformer in self._transformers:
-            if not self._should_parse(transformer, filename):
-                continue
-            name = type(transformer).__name__
-            builtin = type(transformer).__module__.startswith("detect_secrets.")
-            if builtin and name == "YAMLTransformer":
-                continue  # YAML files are handled by the caller
-            if builtin and name == "ConfigFileTransformer" and not _may_parse_as_ini(text):
-                continue
-            if builtin and name == "EagerConfigFileTransformer" and not _may_parse_as_ini_with_header(text):
-                continue
-            return True
-        return False
+        checks = self._transform_checks.get(filename)
+        if checks is None:
+            checks = []
+            for transformer in self._transformers:
+                if not self._should_parse(transformer, filename):
+                    continue
+                name = type(transformer).__name__
+                builtin = type(transformer).__module__.startswith("detect_secrets.")
+                if builtin and name == "YAMLTransformer":
+                    continue  # YAML files are handled by the caller
+                if builtin and name == "ConfigFileTransformer":
+                    checks.append(_may_parse_as_ini)
+                elif builtin and name == "EagerConfigFileTransformer":
+                    checks.append(_may_parse_as_ini_with_header)
+                else:
+                    checks.append(_always_true)
+            if len(self._transform_checks) > 100_000:
+                self._transform_checks.clear()
+            self._transform_checks[filename] = checks
+        return any(check(text) for check in checks)
 
     def scan_gated(self, filename: str, prepared: Prepared) -> list[DetectorHit]:
         """The rest of the pipeline for a blob :meth:`precheck` let through."""
