@@ -144,7 +144,7 @@ _ENTROPY_PLUGINS = ("Base64HighEntropyString", "HexHighEntropyString")
 # Plugins whose every possible secret lacks an ASCII letter (IPPublicDetector: digits, dots, a
 # port), by the SHA-256 of their patterns: detect-secrets' default filter
 # ``is_not_alphanumeric_string`` drops all they find, so while it is on they need no trigger.
-_LETTERLESS_PLUGINS = {"IPPublicDetector": "86f640476221b831"}
+_LETTERLESS_PLUGINS = {"IPPublicDetector": "86f640476221b831"}  # pragma: allowlist secret (a digest)
 _NOT_ALPHANUMERIC_FILTER = "detect_secrets.filters.heuristic.is_not_alphanumeric_string"
 # YAML parsing can build text that no raw line holds: escapes, joined lines (a key split by a
 # folded scalar), !!binary re-encoding. Such blobs always go through the transformer.
@@ -198,7 +198,7 @@ def _keyword_gate(plugin: Any) -> str | None:
     # ':' and its value: a block scalar's '|' or '>', a tag, an anchor, an alias, a comment.
     start = r"[0-9a-z_|>!&*#[:^ascii:]]"
     assignment = rf"""[^\s:=!(\]'"`]*[\]'"`]*{space}*[:=!(][=>]*{space}*[@'"`]*{start}"""
-    semicolon = rf"""[^\s]*{space}*['"`][^'"]*['"`];"""  # private_key "secret";
+    semicolon = rf"""[^\s]*{space}*['"`][^'"]*['"`];"""  # the keyword, a quoted value, ';'
     return f"{keyword}{assignment}|[!=][!=]{space}*[^\\s]*{keyword}|{keyword}{semicolon}"
 
 
