@@ -216,7 +216,9 @@ class _TransformGate:
     folded lines, INI interpolation, is sent to the full path by ``extra``), and the value's
     quotes are escaped. So:
 
-    - plugins other than the two below: their loose trigger must match the raw text;
+    - plugins other than the three below: their loose trigger must match the raw text;
+    - KeywordDetector: an assignment of a value that can start a secret (:func:`_keyword_gate`);
+      an explicit ('? key') or alias key is sent to the full path by the YAML ``extra``;
     - TwilioKeyDetector (``AC``/``SK`` and 32 of ``[a-z0-9]``, case-sensitive): its own
       patterns must match the raw text, whose case the transformer keeps;
     - entropy plugins: a string between two quotes of the transformed line, all of the
