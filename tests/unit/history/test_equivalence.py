@@ -383,6 +383,8 @@ def yaml_gate_cases() -> dict[str, str]:
         "quoted_low.yaml": f'args: ["{low_distinct}"]\n',
         # Enough distinct characters, too little entropy.
         "env_list.yml": "environment:\n  - ADMINER_DESIGN=pepa-linha-dark\n",
+        # Backslashes outside double-quoted scalars are literal: no escape to undo.
+        "continued.yml": "run: |\n  make \\\n    all\n  echo 'done \\n'\npassword: ${{ secrets.X }}\n",
         # Found: the value itself, in every position a value can take.
         "value.yaml": f"key: {b64}\n",
         "hex_value.yaml": f"rev: {sha}\n",
@@ -392,6 +394,7 @@ def yaml_gate_cases() -> dict[str, str]:
         "flow_seq.yaml": f"key: [{b64}, other]\n",
         "flow_map.yaml": f"key: {{a: {b64},b: {b64_b}}}\n",
         "json_like.yaml": f'{{"key":{b64}}}\n',
+        "escapes.yaml": f'key: "\\x{ord(b64[0]):02x}{b64[1:]}"\nsplit: "{b64[:10]}\\\n  {b64[10:]}"\n',
         "literal.yaml": f"key: |\n  {b64}\n  {b64_b}\n",
         "folded.yml": f"key: >\n  {b64}\n  more\n",
         "anchor.yaml": f"a: &x {b64}\nb: *x\n",
@@ -433,7 +436,7 @@ def check_gate(tmp_path: Path, cases: dict[str, str], minimum: int, skipped: tup
 
 
 def test_the_yaml_gate_skips_only_files_without_possible_findings(tmp_path: Path) -> None:
-    skipped = ("pinned.yaml", "twilio_lower.yaml", "quoted_low.yaml", "env_list.yml")
+    skipped = ("pinned.yaml", "twilio_lower.yaml", "quoted_low.yaml", "env_list.yml", "continued.yml")
     check_gate(tmp_path, yaml_gate_cases(), 15, skipped, "yaml_skipped")
 
 
