@@ -61,6 +61,7 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
 
+from pytest_secrets.adapters import yaml_values
 from pytest_secrets.adapters.blob_versions import Change, Version, VersionStore, change
 from pytest_secrets.adapters.detect_secrets import (
     INVALID_FILE_FILTER,
@@ -173,7 +174,21 @@ _INI_COMMENT = re.compile(r"^[^\S\n]*[#;][^\n]*", re.MULTILINE)
 _PYTHON_SPACE = r"[\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]"
 
 
-def _keyword_gate(plugin: Any) -> str | None:
+@dataclass(frozen=True)
+class _KeywordGate:
+    """:func:`_keyword_gate`'s parts: ``keyword`` then ``assignment`` (up to the secret's first
+    character), or ``unassigned`` (the forms with no operator after the keyword)."""
+
+    keyword: str
+    assignment: str
+    unassigned: str
+
+    @property
+    def whole(self) -> str:
+        return f"{self.keyword}{self.assignment}|{self.unassigned}"
+
+
+def _keyword_gate(plugin: Any) -> _KeywordGate | None:
     r"""A trigger for KeywordDetector on a transformed line, over the raw text: what every one
     of its patterns needs there, for any file type. None if its keyword list is unknown.
 
@@ -200,7 +215,7 @@ def _keyword_gate(plugin: Any) -> str | None:
     start = r"[0-9a-z_|>!&*#[:^ascii:]]"
     assignment = rf"""[^\s:=!(\]'"`]*[\]'"`]*{space}*[:=!(][=>]*{space}*[@'"`]*{start}"""
     semicolon = rf"""[^\s]*{space}*['"`][^'"]*['"`];"""  # the keyword, a quoted value, ';'
-    return f"{keyword}{assignment}|[!=][!=]{space}*[^\\s]*{keyword}|{keyword}{semicolon}"
+    return _KeywordGate(keyword, assignment, f"[!=][!=]{space}*[^\\s]*{keyword}|{keyword}{semicolon}")
 
 
 def _keep_pragma(match: re.Match[str]) -> str:
@@ -240,11 +255,15 @@ class _TransformGate:
         before: frozenset[str],
         after: frozenset[str],
         skip_comments: bool = False,
+        yaml_keys: bool = False,
     ) -> None:
         self.before, self.after = before, after
         self.skip_comments = skip_comments
         self.runs: list[tuple[re.Pattern[str], int, Any]] = []
         self.exact: list[re.Pattern[str]] = []
+        # YAML: keyword assignments, checked one by one (a key holding a mapping holds no secret).
+        self.keyword: Any = None
+        self.assignment: Any = None
         others = []
         for plugin in plugins:
             if plugin.name in _ENTROPY_PLUGINS:
@@ -252,8 +271,12 @@ class _TransformGate:
                 needed = math.floor(2 ** float(plugin.plugin.entropy_limit)) + 1 - (1 if "\\" in charset else 0)
                 needed = max(1, needed)
                 self.runs.append((re.compile(f"[{re.escape(charset)}]{{{needed},}}"), needed, plugin.plugin))
-            elif plugin.name == "KeywordDetector" and _keyword_gate(plugin.plugin) is not None:
-                others.append(f"(?:{_keyword_gate(plugin.plugin)})")
+            elif plugin.name == "KeywordDetector" and (gate := _keyword_gate(plugin.plugin)) is not None:
+                if yaml_keys:
+                    others.append(f"(?:{gate.unassigned})")
+                    self.keyword, self.assignment = _compile(gate.keyword)[0], _compile(gate.assignment)[0]
+                else:
+                    others.append(f"(?:{gate.whole})")
             elif plugin.name == "TwilioKeyDetector" and [
                 getattr(r, "pattern", None) for r in getattr(plugin.plugin, "denylist", ())
             ] == _TWILIO_PATTERNS:
@@ -274,6 +297,8 @@ class _TransformGate:
         if (self.others_bytes if isinstance(subject, bytes) else self.others_str).search(subject):
             return True
         if any(pattern.search(text) for pattern in self.exact):
+            return True
+        if self.keyword is not None and self._keyword_assigned(text):
             return True
         end = len(text)
         for pattern, needed, plugin in self.runs:
@@ -298,7 +323,24 @@ class _TransformGate:
                         return True
         return False
 
-
+    def _keyword_assigned(self, text: str) -> bool:
+        """A keyword assignment whose value may be a string (not a key holding a mapping)."""
+        lowered = _lower(text)
+        plain: bool | None = None
+        for found in self.keyword.finditer(lowered):
+            assigned = self.assignment.match(lowered, found.end())
+            if assigned is None:
+                continue
+            # The operator is the first of these after the keyword's run (see _keyword_gate).
+            operator = min(
+                index for index in (lowered.find(char, found.end(), assigned.end()) for char in ":=!(") if index >= 0
+            )
+            if lowered[operator] == ":":
+                plain = yaml_values.plain_lines(text) if plain is None else plain
+                if plain and yaml_values.mapping_follows(lowered, operator):
+                    continue
+            return True
+        return False
 
 
 def _translate_newlines(text: str) -> str:
@@ -691,7 +733,9 @@ class Scanner:
         transformers = sorted(type(t).__module__ + "." + type(t).__name__ for t in self._transformers)
         if transformers == _BUILTIN_TRANSFORMERS and all(p.builtin for p in self._plugins):
             heard = [plugin for index, plugin in enumerate(self._plugins) if index not in silent]
-            self._yaml_gate = _TransformGate(heard, f"{_YAML_EXTRA}|{_YAML_KEY_EXTRA}", _YAML_BEFORE, _YAML_AFTER)
+            self._yaml_gate = _TransformGate(
+                heard, f"{_YAML_EXTRA}|{_YAML_KEY_EXTRA}", _YAML_BEFORE, _YAML_AFTER, yaml_keys=True
+            )
             self._ini_gate = _TransformGate(heard, _INI_EXTRA, _INI_BEFORE, _INI_AFTER, skip_comments=True)
         # Reusing an old version's line verdicts needs them to depend on the line alone (the
         # memo's conditions), every plugin triggered, and detect-secrets' own transformers

@@ -487,6 +487,11 @@ def keyword_gate_cases() -> dict[str, str]:
         ),
         "compose.yml": "environment:\n  - POSTGRES_PASSWORD=${POSTGRES_PASSWORD}\n  - SECRET_KEY=\"${SECRET_KEY:?}\"\n",
         "templated.ini": "[db]\npassword = ${DB_PASSWORD}\nsecret_key: '$SECRET'\n",
+        # Keyword keys holding mappings (compose files' secrets).
+        "compose_secrets.yml": (
+            "services:\n  db:\n    secrets:\n      - db-password\n"
+            "secrets:\n  # for the database\n  db-password:\n    file: ./db/pw.txt\n  api-token:\n    external: true\n"
+        ),
         # Found: a keyword before its value in every shape a key or value can take.
         "key.yaml": f"password: {value}\n",
         "spaced_key.yaml": f"my_password   : {value}\n",
@@ -498,6 +503,12 @@ def keyword_gate_cases() -> dict[str, str]:
         "explicit_comment.yaml": f"? api_key # the key\n: {value}\n",
         "alias_key.yaml": f"keys:\n  - &k password\nvalues:\n  *k : {value}\n",
         "block.yaml": f"password: |\n  {value}\n",
+        "next_line.yaml": f"password:\n  {value}\n",
+        "comment_between.yaml": f"password:\n  # the value\n  {value}\n",
+        # ...but where the ':' is text, a mapping-like next line proves nothing.
+        "in_block_text.yaml": f"script: |\n  password:\n    {value}: x\n",
+        "in_quoted_text.yaml": f'text: "password:\n  {value}: x"\n',
+        "in_flow_text.yaml": f"items: [a,\n  password:\n  {value}: x]\n",
         "comment_first.yaml": f"password: # the value is below\n  {value}\n",
         "tagged.yaml": f"password: !!str {value}\n",
         "anchored.yaml": f"password: &pw {value}\nagain:\n  password: *pw\n",
@@ -517,6 +528,6 @@ def keyword_gate_cases() -> dict[str, str]:
 def test_the_keyword_gate_parses_every_file_a_keyword_can_be_found_in(tmp_path: Path) -> None:
     cases = keyword_gate_cases()
     yaml_cases = {name: text for name, text in cases.items() if not name.endswith(".ini")}
-    check_gate(tmp_path, yaml_cases, 12, ("workflow.yml", "compose.yml"), "yaml_skipped")
+    check_gate(tmp_path, yaml_cases, 14, ("workflow.yml", "compose.yml", "compose_secrets.yml"), "yaml_skipped")
     ini_cases = {name: text for name, text in cases.items() if name.endswith(".ini")}
     check_gate(tmp_path, ini_cases, 0, ("templated.ini",), "ini_skipped")

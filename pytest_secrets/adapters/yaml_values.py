@@ -1,0 +1,52 @@
+"""Whether a YAML key holds a nested mapping rather than a string, read from the raw text.
+
+The YAML gate (:class:`~pytest_secrets.adapters.fast_scan._TransformGate`) asks it about a
+keyword key such as compose files' ``secrets:`` followed by ``  db-password:`` lines. Such a
+key's value is a mapping, so detect-secrets' YAML transformer gives it no line of its own.
+Only that one plain shape is recognised; anything less plain goes to the parser. Without
+parsing, a ':' ending a line is YAML's own only when no block scalar, quoted scalar or flow
+collection spans lines (where a ':' could be text), so :func:`plain_lines` checks that first.
+"""
+
+from __future__ import annotations
+
+import re
+
+# A block scalar's indicator ends its line: 'key: |', '- >-', 'key: |2 # comment'.
+_BLOCK_INDICATOR = re.compile(r"[|>][-+0-9]*[ \t]*(?:#.*)?$", re.MULTILINE)
+
+
+def plain_lines(text: str) -> bool:
+    """No block scalar, and no quoted scalar or flow collection that could span lines."""
+    if _BLOCK_INDICATOR.search(text):
+        return False
+    for line in text.split("\n"):
+        if line.count('"') % 2 or line.count("'") % 2:
+            return False
+        if line.count("[") != line.count("]") or line.count("{") != line.count("}"):
+            return False
+    return True
+
+
+def mapping_follows(text: str, colon: int) -> bool:
+    """Whether the ':' at ``colon`` ends its line (but for white space) and the next line with
+    content starts a mapping key (``name:``, ``name: value``) or a collection (``-``, ``[``,
+    ``{``): then the key before it holds no string. Call only where :func:`plain_lines`."""
+    end = text.find("\n", colon)
+    if end < 0 or text[colon + 1 : end].strip():
+        return False
+    while True:  # the next line that is not blank or a comment
+        start = end + 1
+        end = text.find("\n", start)
+        content = (text[start:] if end < 0 else text[start:end]).strip()
+        if content and not content.startswith("#"):
+            break
+        if end < 0:
+            return False
+    if content[0] in "-[{":
+        return True
+    if content[0] in "'\"":
+        return False  # a quoted scalar may hold ': '
+    # A plain scalar holds no ': ' and ends no line with ':'; ' #' starts a comment.
+    content = re.split(r"[ \t]#", content, maxsplit=1)[0].rstrip()
+    return content.endswith(":") or ": " in content or ":\t" in content
