@@ -77,7 +77,7 @@ class Pending:
                 self._close()
                 raise GitMissing(f"git could not be started: {error.strerror}") from None
 
-    def result(self, check: bool = True) -> bytes:
+    def result(self) -> bytes:
         """stdout, once git has finished; :class:`GitError` as :func:`run` raises it."""
         try:
             code = self._process.wait()
@@ -87,7 +87,7 @@ class Pending:
             err = self._stderr.read()
         finally:
             self._close()
-        if check and code != 0:
+        if code != 0:
             message = err.decode("utf-8", "replace").strip().splitlines()
             detail = message[-1] if message else f"exit status {code}"
             raise GitError(f"git {self.args[0]} failed: {detail}")
@@ -199,11 +199,10 @@ def reachable_blobs(root: Path, tips: Iterable[str], started: Pending | None = N
     tip_list = sorted(set(tips))
     if not tip_list:
         return {}
-    stdin = _stdin(tip_list)
     found = (started or start_reachable_blobs(root, tip_list)).succeeded()
     filtered = found is not None
     # A git older than 2.32 has no type filter: list every object, then keep the blobs.
-    out = found if found is not None else run(root, "rev-list", "--objects", "--stdin", stdin=stdin)
+    out = found if found is not None else run(root, "rev-list", "--objects", "--stdin", stdin=_stdin(tip_list))
     candidates: dict[str, str] = {}
     for line in out.decode("utf-8", "surrogateescape").split("\n"):
         if len(line) > 41 and line[40] == " ":

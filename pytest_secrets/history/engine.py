@@ -5,14 +5,17 @@ How a cold scan runs:
 1. List the refs (branches, remote branches, tags, ``refs/stash`` and every older stash from
    its reflog, notes) and HEAD, detached or not. ``git rev-list --objects`` names every
    reachable blob once, with a path (detect-secrets' file-name rules and transformers need
-   one).
+   one); it runs in the background, with the object store's sizes and the commit count,
+   while this process sets detect-secrets up.
 2. Blobs already in the cache (same detect-secrets version and settings) are not read again.
-   The others are read from one ``git cat-file --batch`` process, in the order git stores
-   them (pack order), one at a time: memory stays bounded whatever the history's size.
-3. Per blob, in this process: the known values (every encoded form) are searched in the raw
-   bytes; detect-secrets' file-name filters, decoding and the pre-filter decide whether the
-   blob needs the detectors at all. Blobs that do go to worker processes (both cores, for
-   large histories) in chunks, with a bounded number in flight (backpressure).
+   The others are read in the order git stores them (pack order), from one ``git cat-file
+   --batch`` process per scanning process, one blob in memory at a time. For large histories
+   the workers (one per idle core, forked with the entered scanner) each take contiguous
+   chunks of that order; the parent sends ids and paths, never contents.
+3. Per blob (:func:`~pytest_secrets.history.workers.scan_items`): the known values (every
+   encoded form) are searched in the raw bytes; detect-secrets' file-name filters, decoding,
+   the pre-filter and the lines shared with the path's last version decide what reaches the
+   detectors (:meth:`~pytest_secrets.adapters.fast_scan.Scanner.scan_version`).
 4. Only blobs with findings are mapped to the commit that introduced them (one ``git log
    --raw`` pass; for a large scan it runs in a thread while the blobs are scanned), and that
    mapping is cached too.
