@@ -550,6 +550,43 @@ _PURE_FILTER_ARGUMENTS = {"line", "secret", "plugin"}
 _ALLOWLIST_FILTER = "detect_secrets.filters.allowlist.is_line_allowlisted"
 
 
+_INDIRECT_REFERENCE_FILTER = "detect_secrets.filters.heuristic.is_indirect_reference"
+# The pattern detect-secrets 1.x gives that filter (``_get_indirect_reference_regex``).
+_INDIRECT_REFERENCE_PATTERN = r"([^\v=!:]*)\s*(:=?|[!=]{1,3})\s*([\w.-]+[\[\(][^\v]*[\]\)])"
+
+
+def _indirect_reference_pattern_is_known() -> bool:
+    """Whether the installed detect-secrets' indirect-reference filter searches the pattern
+    :func:`_may_be_indirect_reference` was worked out for (else the filter always runs)."""
+    from detect_secrets.filters import heuristic
+
+    getter = getattr(heuristic, "_get_indirect_reference_regex", None)
+    try:
+        compiled = getter() if getter is not None else None
+    except Exception:  # noqa: BLE001 - any surprise: do not take the shortcut
+        return False
+    return (
+        isinstance(compiled, re.Pattern)
+        and compiled.pattern == _INDIRECT_REFERENCE_PATTERN
+        and compiled.flags == re.compile(_INDIRECT_REFERENCE_PATTERN).flags
+    )
+
+
+def _may_be_indirect_reference(line: str) -> bool:
+    """False only when :data:`_INDIRECT_REFERENCE_PATTERN` cannot match ``line``: any match
+    holds an operator character (``:``, ``=`` or ``!``), then an opening ``(`` or ``[``, then
+    a closing ``)`` or ``]``, in that order."""
+    operators = [at for at in (line.find(":"), line.find("="), line.find("!")) if at >= 0]
+    if not operators:
+        return False
+    operator = min(operators)
+    openings = [at for at in (line.find("(", operator), line.find("[", operator)) if at >= 0]
+    if not openings:
+        return False
+    opening = min(openings)
+    return line.rfind(")") > opening or line.rfind("]") > opening
+
+
 def _line_memo_safe(plugins: list[_Plugin], stages: _FilterStage) -> bool:
     """Whether a line's findings depend only on (file type, ``.yaml`` or not, line, the line
     before when it holds a pragma): every plugin is a built-in one (they read the file type,
@@ -702,6 +739,8 @@ class Scanner:
             path = getattr(function, "path", "")
             if path == "detect_secrets.filters.allowlist.is_line_allowlisted":
                 self._line_filter_kinds[id(function)] = "allowlist"
+            elif path == _INDIRECT_REFERENCE_FILTER and _indirect_reference_pattern_is_known():
+                self._line_filter_kinds[id(function)] = "indirect"
             elif path.startswith("detect_secrets.filters.") and names == ("line",):
                 self._line_filter_kinds[id(function)] = "pure"
         self._secret_stage = _stage(filters, {"secret"}, {"filename", "secret", "plugin", "line"})
@@ -903,11 +942,14 @@ class Scanner:
             return status, [] if prepared is None else self.scan_gated(filename, prepared)
         data, text = eligible
         old = self._versions.get(filename)
-        changed = Change(0, len(data), (), ()) if old is None else change(old, data)
-        self.stats["bytes_reused"] += len(data) - (changed.end - changed.start)
-        middle = tuple(self._raw_line_hits(filename, data, text, changed.start, changed.end))
-        line_hits = changed.before + middle + changed.after
-        self._versions.put(filename, Version(data, line_hits))
+        changed = Change(((0, len(data)),), ()) if old is None else change(old, data)
+        self.stats["bytes_reused"] += len(data) - changed.scanned_bytes
+        line_hits = list(changed.kept)
+        for start, end in changed.ranges:
+            line_hits.extend(self._raw_line_hits(filename, data, text, start, end))
+        if changed.kept and len(line_hits) > len(changed.kept):
+            line_hits.sort(key=lambda hit: hit[0])  # offsets are distinct: kept lines are not scanned
+        self._versions.put(filename, Version(data, tuple(line_hits)))
         if not line_hits:
             return "clean", []
         found: list[tuple[str, str, int]] = []
@@ -953,11 +995,12 @@ class Scanner:
             return []
         file_key = self._file_key(filename)
         by_text = len(data) == len(text)  # ASCII: offsets in data are offsets in text
-        pragmas = b"pragma" in data  # else the line before never matters (see _line_result)
         found = []
         for line_start, line_end in _matched_lines(strict, subject, match.start(), b"\n", True):
             line_start, line_end = line_start + start, line_end + start
-            previous_start = data.rfind(b"\n", 0, line_start - 1) + 1 if line_start and pragmas else line_start
+            previous_start = data.rfind(b"\n", 0, line_start - 1) + 1 if line_start else 0
+            if data.find(b"pragma", previous_start, line_start) < 0:
+                previous_start = line_start  # the line before matters only by a pragma (see _line_result)
             if by_text:
                 line, previous = text[line_start:line_end], text[previous_start:line_start]
             else:
@@ -1214,12 +1257,19 @@ class Scanner:
         - detect-secrets' own ``is_line_allowlisted`` only matches a literal ``pragma`` in the
           line or the one before it, so without one it is not called;
         - its filters that take only the line (``is_indirect_reference``,
-          ``should_exclude_line``) are pure, so their verdicts are memoised per line.
+          ``should_exclude_line``) are pure, so their verdicts are memoised per line;
+        - ``is_indirect_reference``'s pattern (a backtracking one, up to 0.1 ms a line) is
+          not run on a line that lacks the characters any match needs
+          (:func:`_may_be_indirect_reference`).
         """
         for function, names in self._line_stage:
             kind = self._line_filter_kinds.get(id(function))
             if kind == "allowlist" and "pragma" not in line and "pragma" not in previous:
                 continue
+            if kind == "indirect":
+                if not _may_be_indirect_reference(line):
+                    continue  # its pattern cannot match: no verdict to memoise either
+                kind = "pure"
             if kind == "pure":
                 memo_key = (id(function), line)
                 verdict = self._filter_memo.get(memo_key)

@@ -20,10 +20,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from git_repos import ALNUM, aws_key, github_token, high_entropy, private_key_block, random_text
 from pytest_secrets.adapters.detect_secrets import DetectorHit, config_from_baseline, default_config
-from pytest_secrets.adapters.fast_scan import Scanner
+from pytest_secrets.adapters.fast_scan import _INDIRECT_REFERENCE_FILTER, Scanner, _may_be_indirect_reference
 
 HEX = "0123456789abcdef"
 LOWER_DIGITS = string.ascii_lowercase + string.digits
@@ -364,6 +366,38 @@ def test_the_line_memo_keeps_what_a_verdict_depends_on(tmp_path: Path, order: st
         assert scanner._line_memo  # lines were memoised, and reused across files
     with Scanner(config_from_baseline(config)) as scanner:
         assert assert_same(scanner, paths) > 10
+
+
+# -- the indirect-reference filter runs only where its pattern could match ---------------------
+
+
+@settings(max_examples=600, deadline=None)
+@given(line=st.text(alphabet=":=!()[]\v\n \t\u3000ab_.-9\u00e9\"'", max_size=24))
+def test_the_indirect_reference_shortcut_skips_only_lines_the_filter_passes(line: str) -> None:
+    from detect_secrets.filters.heuristic import is_indirect_reference
+
+    if is_indirect_reference(line):
+        assert _may_be_indirect_reference(line), line
+
+
+def test_indirect_references_are_filtered_as_detect_secrets_does(tmp_path: Path) -> None:
+    value = random_text(16)
+    lines = [
+        f'password = "{value}"',
+        f'password = secrets["{value}"]',
+        f'password == lookup("{value}")',
+        f'password: get_secret("{value}")',
+        f'password = "{value}" if ok else fallback("x")',
+        f'password = "{value}"  # see [docs](http://x)',
+        f'password = "{value}"(',
+        f'password ("{value}") = x',
+    ]
+    path = tmp_path / "app.py"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with Scanner(default_config()) as scanner:
+        assert _INDIRECT_REFERENCE_FILTER in [getattr(f, "path", "") for f, _ in scanner._line_stage]
+        assert "indirect" in scanner._line_filter_kinds.values()  # the installed pattern is the known one
+        assert assert_same(scanner, [path]) >= 1  # the others are indirect references
 
 
 # -- the YAML gate: files whose transformed lines cannot hold a finding skip PyYAML ------------

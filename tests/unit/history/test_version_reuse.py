@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from git_repos import high_entropy, random_text
+from pytest_secrets.adapters import blob_versions
 from pytest_secrets.adapters.blob_versions import Version, change
 from pytest_secrets.adapters.detect_secrets import DetectorHit, default_config
 from pytest_secrets.adapters.fast_scan import Scanner
@@ -20,12 +21,15 @@ from test_equivalence import plugin_examples
 
 PLAIN = ["import os", "", "def main():", "    return 1", "# a comment", "x = [1, 2, 3]", "    pass"]
 PRAGMAS = ["# pragma: allowlist nextline secret", "// pragma: allowlist nextline secret"]
+# Lines that end like a pragma but are none (no colon; not a comment in a .py file): an edit
+# that turns one into a pragma leaves the line's tail, and so a shared stretch, unchanged.
+NEAR_PRAGMAS = ["# pragma allowlist nextline secret", "x = 'pragma: allowlist nextline secret'"]
 NAMES = ("app.py", "notes.txt", "run.sh", "README.md")
 
 
 @pytest.fixture(scope="module")
 def pool() -> list[str]:
-    return plugin_examples() + PLAIN * 4 + PRAGMAS * 3
+    return plugin_examples() + PLAIN * 4 + PRAGMAS * 3 + NEAR_PRAGMAS * 2
 
 
 @pytest.fixture(scope="module")
@@ -58,10 +62,21 @@ def scan_versions(scanner: Scanner, name: str, versions: list[bytes]) -> list[st
     return mismatches
 
 
+@pytest.fixture(params=["default", "eager anchors"])
+def anchors(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Shared stretches found as in a history scan, or to the byte and anchored in gaps of any
+    size (so that small random files exercise every edge of a stretch)."""
+    if request.param == "eager anchors":
+        monkeypatch.setattr(blob_versions, "_BLOCK", 1)
+        monkeypatch.setattr(blob_versions, "MIN_GAP", 1)
+        monkeypatch.setattr(blob_versions, "ANCHOR_BYTES", 4)
+    return str(request.param)
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_random_edits_report_what_each_version_alone_does(
-    scanner: Scanner, pool: list[str], data: st.DataObject
+    scanner: Scanner, pool: list[str], anchors: str, data: st.DataObject
 ) -> None:
     line = st.sampled_from(pool)
     lines = data.draw(st.lists(line, min_size=0, max_size=14), label="first version")
@@ -94,6 +109,20 @@ def test_a_pragma_added_above_an_unchanged_secret_allowlists_it(scanner: Scanner
     assert scanner.scan_version("app.py", after.encode())[1] == []
 
 
+@pytest.mark.parametrize("middle", [False, True], ids=["at the edge", "between two edits"])
+def test_a_pragma_completed_above_an_unchanged_secret_allowlists_it(
+    scanner: Scanner, anchors: str, middle: bool
+) -> None:
+    """The changed byte sits inside the line before the secret: the secret's line is unchanged,
+    but its verdict is not."""
+    secret = f'password = "{random_text(16)}"'
+    filler = "".join(f"x{n} = {n}  # filler line\n" for n in range(400))
+    top = "import os\n" if middle else ""
+    before = f"{top}{filler}# pragma allowlist nextline secret\n{secret}\n{filler}"
+    after = f"{filler}# pragma: allowlist nextline secret\n{secret}\n{filler}"
+    assert scan_versions(scanner, "app.py", [before.encode(), after.encode(), before.encode()]) == []
+
+
 def test_findings_around_the_change_move_with_their_lines(scanner: Scanner) -> None:
     top, bottom = f'token = "{high_entropy()}"', f'password = "{random_text(16)}"'
     filler = "\n".join(f"x{n} = {n}" for n in range(50))
@@ -112,19 +141,39 @@ def test_the_change_keeps_only_lines_it_cannot_affect() -> None:
     old = Version("".join(lines).encode(), tuple((200 * index, name.upper()) for index, name in enumerate(names)))
     # Line 'c' (offset 400) grows by one byte.
     found = change(old, "".join(lines[:2] + ["c" * 200 + "\n"] + lines[3:]).encode())
-    assert found.start == 400
-    assert found.before == ((0, "A"), (200, "B"))
+    assert found.ranges == ((400, 800),)
+    assert found.kept[:2] == ((0, "A"), (200, "B"))
     # 'd' follows the change: its line before changed (a 'nextline' pragma may have), so it is
     # scanned again; the lines after it keep their verdicts, one byte further on.
-    assert (601, "D") not in found.after
-    assert found.after[-3:] == ((1401, "H"), (1601, "I"), (1801, "J"))
-    assert all(offset > found.end for offset, _ in found.after)
+    assert (601, "D") not in found.kept
+    assert found.kept[2:] == ((801, "E"), (1001, "F"), (1201, "G"), (1401, "H"), (1601, "I"), (1801, "J"))
     # Nothing in common: everything is scanned.
     nothing = change(old, b"z")
-    assert (nothing.start, nothing.end, nothing.before, nothing.after) == (0, 1, (), ())
+    assert (nothing.ranges, nothing.kept) == (((0, 1),), ())
     # The same text (a version that differed only in line endings): only its end is scanned.
     same = change(old, old.data)
-    assert same.before == old.hits[:-1] and (same.start, same.end) == (1800, 2000)
+    assert same.kept == old.hits[:-1] and same.ranges == ((1800, 2000),)
+
+
+def test_distant_edits_leave_the_lines_between_them_alone() -> None:
+    lines = [f"line {number:04d} " + "x" * 89 + "\n" for number in range(120)]  # 100 bytes each
+    old = Version("".join(lines).encode(), tuple((100 * index, index) for index in range(0, 120, 10)))
+    edited = list(lines)
+    edited[5] = "changed near the top\n"
+    edited[114] = "changed near the end, and longer than the line it replaces\n"
+    new = "".join(edited).encode()
+    found = change(old, new)
+    assert len(found.ranges) == 2 and found.scanned_bytes < 1500  # of 11,921 bytes
+    (top_start, top_end), (end_start, end_end) = found.ranges
+    assert top_start <= new.index(b"changed near the top") < top_end < new.index(b"line 0050")
+    assert end_start <= new.index(b"changed near the end") < end_end
+    shift = len(edited[5]) - 100
+    # The hits between the edits, and after them, moved with their lines; line 10 follows a
+    # changed stretch's edge only if the anchor's extension stopped short of it.
+    assert all((100 * index + shift, index) in found.kept for index in range(20, 110, 10))
+    assert (0, 0) in found.kept
+    for offset, index in found.kept:
+        assert new[offset : offset + 9] == f"line {index:04d}".encode()
 
 
 def test_a_requirements_file_is_not_parsed_for_a_plugin_that_cannot_report(scanner: Scanner) -> None:
