@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -276,35 +277,65 @@ class Introduction:
     path: str
 
 
+_LOG_FORMAT = "--format=%x01%H%x00%ct%x00%ad%x00%aN"
+_LOG_ARGS = ("log", "--stdin", "--raw", "--no-abbrev", "--no-renames", "--date=short", _LOG_FORMAT)
+# A --raw line: ":old mode new mode old sha new sha status<TAB>path".
+_RAW_LINE = re.compile(rb"^:[0-7]+ [0-7]+ [0-9a-f]+ ([0-9a-f]+) [A-Z][0-9]*\t([^\n]*)$", re.MULTILINE)
+
+
+class HistoryLog:
+    """One ``git log --raw`` over every commit: how many there are and, for each blob, the
+    oldest commit whose change (against its first parent) adds it, and the path."""
+
+    def __init__(self, output: bytes) -> None:
+        self._headers: list[bytes] = []
+        # blob id -> (commit time, index of its commit's header, path as git printed it)
+        self._first: dict[bytes, tuple[int, int, bytes]] = {}
+        for index, section in enumerate(output.split(b"\x01")[1:]):
+            header, _, changes = section.partition(b"\n")
+            timestamp = int(header.split(b"\x00", 2)[1])
+            self._headers.append(header)
+            for blob, path in _RAW_LINE.findall(changes):
+                known = self._first.get(blob)
+                if known is None or timestamp <= known[0]:
+                    self._first[blob] = (timestamp, index, path)
+        # Older gits show a merge once per parent ('-m'): count each commit once.
+        self.commits = len({header.split(b"\x00", 1)[0] for header in self._headers})
+
+    def introduction(self, blob: str) -> Introduction | None:
+        known = self._first.get(blob.encode("ascii"))
+        if known is None:
+            return None
+        timestamp, index, path = known
+        commit, _, date, author = self._headers[index].decode("utf-8", "surrogateescape").split("\x00", 3)
+        return Introduction(commit, timestamp, date, author, unquote_path(path.decode("utf-8", "surrogateescape")))
+
+    def introductions(self, blobs: Iterable[str]) -> dict[str, Introduction]:
+        found = {blob: self.introduction(blob) for blob in blobs}
+        return {blob: intro for blob, intro in found.items() if intro is not None}
+
+
+def start_history_log(root: Path, tips: Iterable[str]) -> Pending:
+    return Pending(root, *_LOG_ARGS, "--diff-merges=first-parent", stdin=_stdin(tips))
+
+
+def history_log(root: Path, tips: Iterable[str], started: Pending | None = None) -> HistoryLog:
+    """The :class:`HistoryLog` of every commit reachable from ``tips``; ``started`` is
+    :func:`start_history_log`'s."""
+    tip_list = sorted(set(tips))
+    if not tip_list:
+        return HistoryLog(b"")
+    output = (started or start_history_log(root, tip_list)).succeeded()
+    if output is None:  # a git older than 2.31 has no --diff-merges
+        output = run(root, *_LOG_ARGS, "-m", stdin=_stdin(tip_list))
+    return HistoryLog(output)
+
+
 def introductions(root: Path, tips: Iterable[str], blobs: set[str]) -> dict[str, Introduction]:
     """For each blob in ``blobs``, the oldest commit (any ref) that adds or changes a file to it."""
-    tip_list = sorted(set(tips))
-    if not blobs or not tip_list:
+    if not blobs:
         return {}
-    fmt = "--format=%x01%H%x00%ct%x00%ad%x00%aN"
-    args = ["log", "--stdin", "--raw", "--no-abbrev", "--no-renames", "--date=short", fmt]
-    stdin = "\n".join(tip_list).encode() + b"\n"
-    try:
-        out = run(root, *args, "--diff-merges=first-parent", stdin=stdin)
-    except GitError:
-        out = run(root, *args, "-m", stdin=stdin)
-    found: dict[str, Introduction] = {}
-    current: tuple[str, int, str, str] | None = None
-    for line in out.decode("utf-8", "surrogateescape").split("\n"):
-        if line.startswith("\x01"):
-            sha, timestamp, date, author = line[1:].split("\x00", 3)
-            current = (sha, int(timestamp), date, author)
-        elif line.startswith(":") and current is not None:
-            meta, _, path = line.partition("\t")
-            fields = meta.split()
-            if len(fields) < 5:
-                continue
-            new_sha = fields[3]
-            if new_sha in blobs:
-                previous = found.get(new_sha)
-                if previous is None or current[1] <= previous.timestamp:
-                    found[new_sha] = Introduction(current[0], current[1], current[2], current[3], unquote_path(path))
-    return found
+    return history_log(root, tips).introductions(blobs)
 
 
 class BlobReader:

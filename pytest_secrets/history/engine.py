@@ -17,8 +17,8 @@ How a cold scan runs:
    the pre-filter and the lines shared with the path's last version decide what reaches the
    detectors (:meth:`~pytest_secrets.adapters.fast_scan.Scanner.scan_version`).
 4. Only blobs with findings are mapped to the commit that introduced them (one ``git log
-   --raw`` pass; for a large scan it runs in a thread while the blobs are scanned), and that
-   mapping is cached too.
+   --raw`` pass, which also counts the commits; for a full scan it starts with the listing and
+   is read in a thread while the blobs are scanned), and that mapping is cached too.
 
 The result (:class:`HistoryScan`) holds fingerprints, hashes, paths and commit ids only, and
 a cache payload of the same (never a value).
@@ -50,8 +50,9 @@ MAX_BLOB_BYTES = 8 * 1024 * 1024
 PARALLEL_MIN_BYTES = 16 * 1024 * 1024
 CHUNK_BYTES = 2 * 1024 * 1024
 CHUNK_BLOBS = 400
-# From this many blobs to scan, the commit that introduced each blob is looked up (one ``git
-# log --raw`` over the whole history) while the scan runs, not after it.
+# From this many blobs to scan in an incremental scan, the commit that introduced each blob is
+# looked up (one ``git log --raw`` over the whole history) while the scan runs, not after it.
+# A full scan always starts that log with the listing.
 EARLY_INTRODUCTIONS_BLOBS = 1000
 
 ProgressCallback = Callable[[int, int], None]
@@ -211,9 +212,12 @@ def scan_history(
         detail = load_blob_cache()
         cache = detail if detail is not None and _cache_usable(detail, config) and _detail_is_sound(detail) else None
 
-    # git lists the object store and walks the history (commits, then blobs and their paths)
+    # git lists the object store and walks the history (blobs and their paths; for a full
+    # scan, also every commit's changes, for the commits that introduced blobs with findings)
     # while, for a full scan, this process sets detect-secrets up and starts the workers.
-    counting = git.start_count_commits(root, tips) if tips else None
+    full = cache is None
+    history = git.start_history_log(root, tips) if tips and full else None
+    counting = git.start_count_commits(root, tips) if tips and not full else None
     listing = git.start_reachable_blobs(root, tips) if tips else None
     sizing = git.start_blob_sizes(root)
     scanner: Scanner | None = None
@@ -226,7 +230,8 @@ def scan_history(
             early = _worker_count(processes, sum(size for _, size in stored if size <= MAX_BLOB_BYTES))
             pool = WorkerPool(root, config, early, matcher, scanner) if early > 1 else None
             pool = pool if pool is not None and pool.start() else None
-        result.commits = git.count_commits(root, tips, counting)
+        if counting is not None:
+            result.commits = git.count_commits(root, tips, counting)
         blobs = git.reachable_blobs(root, tips, listing)
         stored_ids = {sha for sha, _ in stored}
         unlisted = [sha for sha in blobs if sha not in stored_ids]
@@ -283,10 +288,13 @@ def scan_history(
         result.processes = pool.workers if pool is not None else 1
 
         work = _Work(readable, blobs, need_detector, need_known)
+        # The log is read in a thread, started only now: a thread running while the workers
+        # were forked could hang them.
         background: _Background | None = None
-        if len(need_detector) >= EARLY_INTRODUCTIONS_BLOBS:
-            # Started only now: a thread running while the workers were forked could hang them.
-            background = _Background(git.introductions, root, tips, set(blobs))
+        if history is not None:
+            background = _Background(git.history_log, root, tips, history)
+        elif tips and len(need_detector) >= EARLY_INTRODUCTIONS_BLOBS:
+            background = _Background(git.history_log, root, tips)
         if pool is not None:
             scanned = _scan_in_workers(pool, work, matcher, progress)
         else:
@@ -314,9 +322,11 @@ def scan_history(
     old_intro = {sha: git.Introduction(*entry) for sha, entry in (cache or {}).get("introductions", {}).items()}
     intro = {sha: old_intro[sha] for sha in finding_blobs if sha in old_intro}
     unknown = finding_blobs - set(intro)
-    if unknown and background is not None:
-        every = background.result()
-        intro.update({sha: every[sha] for sha in unknown if sha in every})
+    log: git.HistoryLog | None = background.result() if background is not None else None
+    if log is not None and counting is None:
+        result.commits = log.commits
+    if unknown and log is not None:
+        intro.update(log.introductions(unknown))
     elif unknown:
         intro.update(git.introductions(root, tips, unknown))
     result.introductions = intro

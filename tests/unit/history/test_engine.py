@@ -309,16 +309,32 @@ def test_a_damaged_cache_is_ignored_not_trusted(repo: Repo) -> None:
 def test_introductions_looked_up_during_the_scan_are_the_same(
     repo: Repo, processes: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """A full scan reads the log while it scans; an incremental one after it, or meanwhile
+    from EARLY_INTRODUCTIONS_BLOBS new blobs. All give the same commits."""
     token = github_token()
     repo.commit("base", **{"a.py": "x = 1\n"})
     first = repo.commit("add", **{"old_name.py": f'TOKEN = "{token}"\n', "b.py": f'k = "{aws_key()}"\n'})
     repo.git("mv", "old_name.py", "new_name.py")
     repo.commit("rename")
-    after = scan(repo, processes=processes)
-    monkeypatch.setattr(engine, "EARLY_INTRODUCTIONS_BLOBS", 1)
-    monkeypatch.setattr(engine, "CHUNK_BLOBS", 1)
-    during = scan(repo, processes=processes)
+    cold = scan(repo, processes=processes)
+    assert cold.commits == 3
+    [finding] = [f for f in cold.findings if f.type == "GitHub Token"]
+    assert cold.introductions[finding.blob].commit == first
+    repo.commit("more", **{"c.py": f'k = "{aws_key()}"\n'})
+    incremental = {}
+    for early in (10**9, 1):
+        monkeypatch.setattr(engine, "EARLY_INTRODUCTIONS_BLOBS", early)
+        monkeypatch.setattr(engine, "CHUNK_BLOBS", 1)
+        summary = dict(cold.cache_payloads[""], state="older")
+        detail = dict(cold.cache_payloads["-blobs"], introductions={})  # look every one up again
+        incremental[early] = scan(repo, processes=processes, cache=summary, load_blob_cache=lambda: detail)
+    after, during = incremental[10**9], incremental[1]
+    assert after.blobs_scanned == during.blobs_scanned == 1
+    assert after.commits == during.commits == 4
     assert during.introductions == after.introductions
+    assert {sha: cold.introductions[sha] for sha in cold.introductions} == {
+        sha: after.introductions[sha] for sha in cold.introductions
+    }
     assert during.groups == after.groups
-    [finding] = [f for f in during.findings if f.type == "GitHub Token"]
-    assert during.introductions[finding.blob].commit == first
+
+
