@@ -25,6 +25,8 @@ from typing import Any
 LineHits = tuple[tuple[int, Any], ...]
 
 _BLOCK = 128  # the unit of comparison
+# A version smaller than this is searched whole (comparing costs more than searching).
+MIN_REUSE_BYTES = 2048
 # A changed middle smaller than this (in either version) is searched whole.
 MIN_GAP = 8192
 # An anchor: whole lines of the old gap, at least this many bytes.

@@ -62,6 +62,7 @@ from types import TracebackType
 from typing import Any
 
 from pytest_secrets.adapters import yaml_values
+from pytest_secrets.adapters import blob_versions
 from pytest_secrets.adapters.blob_versions import Change, Version, VersionStore, change
 from pytest_secrets.adapters.detect_secrets import (
     INVALID_FILE_FILTER,
@@ -942,7 +943,10 @@ class Scanner:
             return status, [] if prepared is None else self.scan_gated(filename, prepared)
         data, text = eligible
         old = self._versions.get(filename)
-        changed = Change(((0, len(data)),), ()) if old is None else change(old, data)
+        if old is None or len(data) < blob_versions.MIN_REUSE_BYTES:
+            changed = Change(((0, len(data)),), ())  # (a small file: searched whole, faster than compared)
+        else:
+            changed = change(old, data)
         self.stats["bytes_reused"] += len(data) - changed.scanned_bytes
         line_hits = list(changed.kept)
         for start, end in changed.ranges:
