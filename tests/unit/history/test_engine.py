@@ -87,6 +87,20 @@ def test_renamed_file_keeps_the_first_path_and_commit(repo: Repo) -> None:
     assert result.introductions[finding.blob].path == "old_name.py"
 
 
+def test_unusual_file_names_are_named_as_they_are(repo: Repo) -> None:
+    """git quotes names with tabs, quotes and backslashes in its listings; the finding names
+    the real file, non-ASCII included."""
+    names = ['tab\there.py', 'quote"d.py', "back\\slash.py", "caf\u00e9 \u00fcber.py"]
+    tokens = {name: github_token() for name in names}
+    commits = {name: repo.commit(f"add {name}", **{name: f'TOKEN = "{tokens[name]}"\n'}) for name in names}
+    result = scan(repo)
+    assert result.commits == len(names)
+    for name in names:
+        [blob] = {f.blob for f in result.findings if f.fingerprint == fingerprint_of(tokens[name])}
+        assert result.introductions[blob].path == name
+        assert result.introductions[blob].commit == commits[name]
+
+
 def test_secret_only_in_a_merge_resolution_is_attributed_to_the_merge(repo: Repo) -> None:
     token = github_token()
     repo.commit("base", **{"conf.py": "value = 1\n"})
