@@ -142,6 +142,19 @@ _LOOSE_TRIGGERS: dict[str, str] = {
     "IPPublicDetector": r"[0-9]\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]",
     "SoftlayerDetector": r"[a-z0-9]{64}|softlayer",
 }
+# In a transformed file these plugins' keyword still has to occur in the raw text: it is a run
+# of letters, '_' and '-' in a key, value or comment, which transformers copy (escapes are the
+# gate's extra). So their gate there is (keyword somewhere and value run somewhere) or what
+# else alone may match: (keyword, value, alone).
+_PAIRED_TRIGGERS: dict[str, tuple[str, str, str | None]] = {
+    "CloudantDetector": (
+        r"cl(?:oudant|ou)?[_-]?(?:api)?(?:key|pwd|pw|password|pass|token)",
+        r"[0-9a-f]{64}|[a-z]{24}",
+        r"cloudant\.com",
+    ),
+    "IbmCosHmacDetector": (r"secret[-_]?(?:access)?[-_]?key", r"[a-f0-9]{48}", None),
+    "SoftlayerDetector": (r"(?:softlayer|sl)[_-]?(?:api)?[_-]?(?:key|pwd|pass|token)", r"[a-z0-9]{64}", "softlayer"),
+}
 _ENTROPY_PLUGINS = ("Base64HighEntropyString", "HexHighEntropyString")
 # Plugins whose every possible secret lacks an ASCII letter (IPPublicDetector: digits, dots, a
 # port), by the SHA-256 of their patterns: detect-secrets' default filter
@@ -233,7 +246,10 @@ class _TransformGate:
     folded lines, INI interpolation, is sent to the full path by ``extra``), and the value's
     quotes are escaped. So:
 
-    - plugins other than the three below: their loose trigger must match the raw text;
+    - plugins other than the ones below: their loose trigger must match the raw text;
+    - Cloudant, IBM COS HMAC and SoftLayer (:data:`_PAIRED_TRIGGERS`): their keyword and their
+      value run must both occur in the raw text (anywhere, as a key and its value may sit
+      on different raw lines), or a literal their other patterns need;
     - KeywordDetector: an assignment of a value that can start a secret (:func:`_keyword_gate`);
       an explicit ('? key') or alias key is sent to the full path by the YAML ``extra``;
     - TwilioKeyDetector (``AC``/``SK`` and 32 of ``[a-z0-9]``, case-sensitive): its own
@@ -262,6 +278,7 @@ class _TransformGate:
         self.skip_comments = skip_comments
         self.runs: list[tuple[re.Pattern[str], int, Any]] = []
         self.exact: list[re.Pattern[str]] = []
+        self.pairs: list[tuple[tuple[Any, Any], tuple[Any, Any]]] = []  # (str, bytes) patterns
         # YAML: keyword assignments, checked one by one (a key holding a mapping holds no secret).
         self.keyword: Any = None
         self.assignment: Any = None
@@ -282,6 +299,11 @@ class _TransformGate:
                 getattr(r, "pattern", None) for r in getattr(plugin.plugin, "denylist", ())
             ] == _TWILIO_PATTERNS:
                 self.exact.append(re.compile("|".join(_TWILIO_PATTERNS)))
+            elif plugin.builtin and plugin.name in _PAIRED_TRIGGERS:
+                keyword, value, alone = _PAIRED_TRIGGERS[plugin.name]
+                self.pairs.append((_compile(keyword), _compile(value)))
+                if alone is not None:
+                    others.append(f"(?:{alone})")
             else:
                 # IPPublicDetector's strict trigger also holds: what precedes a value (white
                 # space, a quote, '=', ':', a flow indicator) is what its look-behind allows.
@@ -296,6 +318,9 @@ class _TransformGate:
             lowered = _lower(text)
             subject = lowered.encode() if lowered.isascii() else lowered
         if (self.others_bytes if isinstance(subject, bytes) else self.others_str).search(subject):
+            return True
+        index = 1 if isinstance(subject, bytes) else 0
+        if any(keyword[index].search(subject) and value[index].search(subject) for keyword, value in self.pairs):
             return True
         if any(pattern.search(text) for pattern in self.exact):
             return True

@@ -510,6 +510,51 @@ def test_the_ini_gate_skips_only_files_without_possible_findings(tmp_path: Path)
         assert [hit.type for hit in found or []] == ["Base64 High Entropy String"]
 
 
+def paired_gate_cases() -> dict[str, str]:
+    """Cloudant, SoftLayer and IBM COS need their keyword and their value in a transformed file;
+    the values have too little entropy for the entropy plugins."""
+    letters = "mnbvcxzlkjhg" * 2  # 24 letters (Cloudant's API key), 12 distinct
+    alnum = "qw7erty3" * 8  # 64 of [a-z0-9] (SoftLayer's), 8 distinct
+    hexes = "0f1e2d3c" * 6  # 48 hex digits (IBM COS HMAC's), 8 distinct
+    return {
+        # Skipped: long words, with no keyword anywhere.
+        "pipelines.yml": (
+            "steps:\n  - task: PublishCodeCoverageResults@1\n    inputs:\n      codeCoverageTool: Cobertura\n"
+            f"  - script: echo {letters}\n"
+        ),
+        "words.ini": f"[main]\nname = {letters}\n",
+        # Found: the keyword and the value wherever a transformer can bring them together.
+        "cloudant.yaml": f"cloudant_pw: {letters}\n",
+        "cloudant_next_line.yaml": f"clou-token:\n  {letters}\n",
+        "cloudant_block.yaml": f"clpassword: |\n  {letters}\n",
+        "cloudant_in_value.yaml": f"note: cloudant_pw {letters}\n",
+        "cloudant_far.yaml": f"cl_apipw:\n  # {'x' * 30}\n\n  {letters}\n",
+        "cloudant.ini": f"[db]\ncloudant_pw = {letters}\n",
+        "cloudant_continued.ini": f"[db]\ncloudant_pw =\n    {letters}\n",
+        "softlayer.yaml": f"sl_token: {alnum}\n",
+        "softlayer.ini": f"[api]\nsoftlayer_api_key = {alnum}\n",
+        "cos.yaml": f"cos_hmac_secret_access_key: {hexes}\n",
+    }
+
+
+def test_paired_triggers_parse_only_files_holding_both_parts(tmp_path: Path) -> None:
+    cases = paired_gate_cases()
+    yaml_cases = {name: text for name, text in cases.items() if not name.endswith(".ini")}
+    check_gate(tmp_path, yaml_cases, 6, ("pipelines.yml",), "yaml_skipped")
+    ini_cases = {name: text for name, text in cases.items() if name.endswith(".ini")}
+    check_gate(tmp_path, ini_cases, 3, ("words.ini",), "ini_skipped")
+    found = {}
+    for name, text in cases.items():
+        path = tmp_path / "again" / name
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        with Scanner(default_config()) as scanner:
+            found[name] = {hit.type for hit in scanner.reference_scan_file(str(path))}
+    assert all("Cloudant" in " ".join(found[name]) for name in cases if name.startswith("cloudant")), found
+    assert all("SoftLayer" in " ".join(found[name]) for name in cases if name.startswith("softlayer")), found
+    assert "IBM COS HMAC Credentials" in found["cos.yaml"], found
+
+
 def keyword_gate_cases() -> dict[str, str]:
     value = random_text(14)
     return {
