@@ -186,6 +186,8 @@ _INI_COMMENT = re.compile(r"^[^\S\n]*[#;][^\n]*", re.MULTILINE)
 
 # Python's white space (str.isspace); google-re2's \s is ASCII only.
 _PYTHON_SPACE = r"[\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]"
+# A line of a continued INI value: indented, not blank.
+_INI_CONTINUATION = r"(?m:^" + _PYTHON_SPACE.replace("\\n", "") + "+" + _PYTHON_SPACE.replace("[", "[^", 1) + ")"
 
 
 @dataclass(frozen=True)
@@ -279,6 +281,7 @@ class _TransformGate:
         self.runs: list[tuple[re.Pattern[str], int, Any]] = []
         self.exact: list[re.Pattern[str]] = []
         self.pairs: list[tuple[tuple[Any, Any], tuple[Any, Any]]] = []  # (str, bytes) patterns
+        self.continued: tuple[tuple[Any, Any], tuple[Any, Any]] | None = None  # INI: keyword, indented line
         # YAML: keyword assignments, checked one by one (a key holding a mapping holds no secret).
         self.keyword: Any = None
         self.assignment: Any = None
@@ -295,6 +298,9 @@ class _TransformGate:
                     self.keyword, self.assignment = _compile(gate.keyword)[0], _compile(gate.assignment)[0]
                 else:
                     others.append(f"(?:{gate.whole})")
+                    # configparser gives each line of a continued value to its key: a key
+                    # holding a keyword pairs with any later, indented line's value.
+                    self.continued = (_compile(gate.keyword), _compile(_INI_CONTINUATION))
             elif plugin.name == "TwilioKeyDetector" and [
                 getattr(r, "pattern", None) for r in getattr(plugin.plugin, "denylist", ())
             ] == _TWILIO_PATTERNS:
@@ -321,6 +327,8 @@ class _TransformGate:
             return True
         index = 1 if isinstance(subject, bytes) else 0
         if any(keyword[index].search(subject) and value[index].search(subject) for keyword, value in self.pairs):
+            return True
+        if self.continued is not None and all(pattern[index].search(subject) for pattern in self.continued):
             return True
         if any(pattern.search(text) for pattern in self.exact):
             return True

@@ -600,6 +600,10 @@ def keyword_gate_cases() -> dict[str, str]:
         "bracketed.ini": f"[db]\npassword[0] = {value}\n",
         "conf.ini": f"[db]\npassword = {value}\nsecret_key = ${{SECRET}}\n",
         "semicolon.ini": f"[db]\nline = private_key '{value}';\n",
+        # configparser pairs each line of a continued value with the key.
+        "continued_template.ini": f"[db]\npassword = ${{DB_PASSWORD}}\n    {value}\n",
+        "continued_comment.ini": f"[db]\npassword = ${{DB_PASSWORD}}\n# note\n\n    {value}\n",
+        "continued.txt": f'password = "${{X}}"\n    {value}',
         "equals.txt": f"db_password={value}\n",
     }
 
@@ -608,5 +612,5 @@ def test_the_keyword_gate_parses_every_file_a_keyword_can_be_found_in(tmp_path: 
     cases = keyword_gate_cases()
     yaml_cases = {name: text for name, text in cases.items() if not name.endswith(".ini")}
     check_gate(tmp_path, yaml_cases, 14, ("workflow.yml", "compose.yml", "compose_secrets.yml"), "yaml_skipped")
-    ini_cases = {name: text for name, text in cases.items() if name.endswith(".ini")}
-    check_gate(tmp_path, ini_cases, 0, ("templated.ini",), "ini_skipped")
+    ini_cases = {name: text for name, text in cases.items() if name.endswith((".ini", ".txt"))}
+    check_gate(tmp_path, ini_cases, 3, ("templated.ini",), "ini_skipped")
