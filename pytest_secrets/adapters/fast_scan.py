@@ -161,10 +161,17 @@ _ENTROPY_PLUGINS = ("Base64HighEntropyString", "HexHighEntropyString")
 # ``is_not_alphanumeric_string`` drops all they find, so while it is on they need no trigger.
 _LETTERLESS_PLUGINS = {"IPPublicDetector": "86f640476221b831"}  # pragma: allowlist secret (a digest)
 _NOT_ALPHANUMERIC_FILTER = "detect_secrets.filters.heuristic.is_not_alphanumeric_string"
-# YAML parsing can build text that no raw line holds: escapes (only inside double-quoted
-# scalars, so only a backslash after a '"'), joined lines (a key split by a folded scalar),
-# !!binary re-encoding. Such blobs always go through the transformer.
-_YAML_EXTRA = r'"(?s:.)*\\|binary|private\s+key'
+# YAML parsing can build text that no raw line holds: escapes, joined lines (an escaped line
+# break), !!binary re-encoding. Such blobs always go through the transformer. Escapes exist
+# only in double-quoted scalars: the first backslash of one follows its opening quote with no
+# '"' between (an unescaped '"' closes the scalar), and that quote opens a token, so it comes
+# after a line break (PyYAML's: \n, \x85, U+2028, U+2029) or the BOM, or after ':', '?', '-',
+# ',', a bracket, a brace or '.' ('...'), then spaces, tags and anchors. The quotes and
+# backslashes of a shell script in a block scalar do not count.
+_YAML_ESCAPE = (
+    r'(?m:(?:^|[:?\-,\[\]{}.\x{85}\x{2028}\x{2029}\x{feff}])[ \t]*(?:[!&][^ \t\n]*[ \t]+)*"[^"]*\\)'
+)
+_YAML_EXTRA = _YAML_ESCAPE + r"|binary|private\s+key"
 # A YAML key whose text is not followed by its ':' in the raw text: an explicit key ('? key'
 # then ': value', a comment may sit between) or an alias ('*name :', the text is elsewhere).
 _YAML_KEY_EXTRA = r"(?:^|[\s\[{,])\?(?:\s|$)|\*[0-9a-z_-]+[ \t]*:"

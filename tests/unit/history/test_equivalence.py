@@ -474,6 +474,41 @@ def test_the_yaml_gate_skips_only_files_without_possible_findings(tmp_path: Path
     check_gate(tmp_path, yaml_gate_cases(), 15, skipped, "yaml_skipped")
 
 
+def escape_cases() -> dict[str, str]:
+    """An entropy string that only YAML's escape processing puts together, in a double-quoted
+    scalar opened in every place one can open; and shell text quoting and escaping inside a
+    block scalar, where both are literal."""
+    b64 = high_entropy()
+    escaped = f"{b64[:10]}\\x{ord(b64[10]):02x}{b64[11:]}"  # \xNN: one character once parsed
+    letters = "mnbvcxzlkjhg" * 2
+    return {
+        # Skipped: the quotes and backslashes of a script, and a quoted scalar before it.
+        "workflow_quotes.yml": (
+            'on:\n  schedule:\n    - cron: "0 12 1 * *"\njobs:\n  x:\n    steps:\n'
+            "      - env:\n          PASSWORD: ${{ secrets.PASSWORD }}\n        run: |\n"
+            '          echo "$X" \\\n            --title "a \\"b\\"" \\\n            --flag\n'
+        ),
+        # Found: the escape is undone by the parser wherever the scalar opens.
+        "value.yaml": f'key: "{escaped}"\n',
+        "entry.yaml": f'- "{escaped}"\n',
+        "explicit.yaml": f'? "{escaped}"\n: x\n',
+        "key.yaml": f'"{escaped}": x\n',
+        "flow_seq.yaml": f'key: ["{escaped}"]\n',
+        "flow_map.yaml": f'key: {{a: 1,"b":"{escaped}"}}\n',
+        "tagged.yaml": f'key: !!str "{escaped}"\n',
+        "anchored.yaml": f'key: &a "{escaped}"\n',
+        "document.yaml": f'--- "{escaped}"\n',
+        # (the line break folds to a space: Cloudant's keyword, then its 24 letters)
+        "later_line.yaml": f'note: "cloudant_pw\n  \\x{ord(letters[0]):02x}{letters[1:]}"\n',
+        "joined.yaml": f'key: "{b64[:12]}\\\n  {b64[12:]}"\n',
+        "after_text.yaml": f'run: echo "x" # a "comment\nkey: "{escaped}"\n',
+    }
+
+
+def test_a_backslash_sends_a_yaml_file_to_the_parser_only_in_a_double_quoted_scalar(tmp_path: Path) -> None:
+    check_gate(tmp_path, escape_cases(), 9, ("workflow_quotes.yml",), "yaml_skipped")
+
+
 def ini_gate_cases() -> dict[str, str]:
     b64, sha = high_entropy(), random_text(40, "0123456789bcdef")
     letters = list(string.ascii_letters)
