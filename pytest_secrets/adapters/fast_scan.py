@@ -166,10 +166,11 @@ _NOT_ALPHANUMERIC_FILTER = "detect_secrets.filters.heuristic.is_not_alphanumeric
 # only in double-quoted scalars: the first backslash of one follows its opening quote with no
 # '"' between (an unescaped '"' closes the scalar), and that quote opens a token, so it comes
 # after a line break (PyYAML's: \n, \x85, U+2028, U+2029) or the BOM, or after ':', '?', '-',
-# ',', a bracket, a brace or '.' ('...'), then spaces, tags and anchors. The quotes and
-# backslashes of a shell script in a block scalar do not count.
+# ',', '[', '{' or a line's '...', then spaces, tags and anchors. (After ']' or '}' a scalar
+# fails the parse: the raw lines decide then.) The quotes and backslashes of a shell script
+# in a block scalar do not count.
 _YAML_ESCAPE = (
-    r'(?m:(?:^|[:?\-,\[\]{}.\x{85}\x{2028}\x{2029}\x{feff}])[ \t]*(?:[!&][^ \t\n]*[ \t]+)*"[^"]*\\)'
+    r'(?m:(?:^|^\.\.\.|[:?\-,\[{\x{85}\x{2028}\x{2029}\x{feff}])[ \t]*(?:[!&][^ \t\n]*[ \t]+)*"[^"]*\\)'
 )
 _YAML_EXTRA = _YAML_ESCAPE + r"|binary|private\s+key"
 # A YAML key whose text is not followed by its ':' in the raw text: an explicit key ('? key'
@@ -306,8 +307,10 @@ class _TransformGate:
                 else:
                     others.append(f"(?:{gate.whole})")
                     # configparser gives each line of a continued value to its key: a key
-                    # holding a keyword pairs with any later, indented line's value.
-                    self.continued = (_compile(gate.keyword), _compile(_INI_CONTINUATION))
+                    # (a line's text before its first '=' or ':') holding a keyword pairs
+                    # with any later, indented line's value.
+                    key = rf"(?m:^[^:=\n]*{gate.keyword}[^:=\n]*[:=])"
+                    self.continued = (_compile(key), _compile(_INI_CONTINUATION))
             elif plugin.name == "TwilioKeyDetector" and [
                 getattr(r, "pattern", None) for r in getattr(plugin.plugin, "denylist", ())
             ] == _TWILIO_PATTERNS:
