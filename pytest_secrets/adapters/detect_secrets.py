@@ -27,6 +27,10 @@ VERIFICATION_FILTER = "detect_secrets.filters.common.is_ignored_due_to_verificat
 PARTIAL_VALUE_TYPES = ("GitHub Token", "GitLab Token")
 # Part of every cache key: findings cached under another scheme carry other fingerprints.
 FINGERPRINT_SCHEME = "whole-token-1"
+# Raised when a fix changes what the fast scan (fast_scan.Scanner) reports for some file: the
+# history, tracked-files and pre-commit caches then scan again what they had cached.
+# 2: INI values continued on indented lines under a keyword key were not parsed.
+SCAN_REVISION = 2
 BASELINE_FILTER = "detect_secrets.filters.common.is_baseline_file"
 INVALID_FILE_FILTER = "detect_secrets.filters.common.is_invalid_file"
 DEFAULT_BASELINE_NAME = ".secrets.baseline"
@@ -80,7 +84,8 @@ class DetectorConfig:
     @property
     def key(self) -> str:
         """Identifies detect-secrets' version and this configuration (for caches)."""
-        digest = hashlib.sha256(f"{_installed_version()}\n{FINGERPRINT_SCHEME}\n{self.source}".encode()).hexdigest()
+        identity = f"{_installed_version()}\n{FINGERPRINT_SCHEME}\n{SCAN_REVISION}\n{self.source}"
+        digest = hashlib.sha256(identity.encode()).hexdigest()
         return digest[:16]
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from git_repos import Repo, aws_key, github_token, high_entropy, password, private_key_block
+from pytest_secrets.adapters import detect_secrets as detect_secrets_adapter
 from pytest_secrets.adapters import git
 from pytest_secrets.adapters.detect_secrets import default_config
 from pytest_secrets.history import engine, workers
@@ -305,6 +306,15 @@ def test_git_missing_is_reported(repo: Repo, monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setattr(shutil, "which", lambda name: None)
     with pytest.raises(git.GitMissing, match="git is not installed"):
         git.toplevel(repo.path)
+
+
+def test_a_cache_from_an_older_scan_revision_is_scanned_again(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo.commit("one", **{"a.py": f'k = "{aws_key()}"\n'})
+    first = scan(repo)
+    assert scan(repo, previous=first).warm
+    monkeypatch.setattr(detect_secrets_adapter, "SCAN_REVISION", detect_secrets_adapter.SCAN_REVISION + 1)
+    again = scan(repo, previous=first)
+    assert not again.warm and again.blobs_scanned == 1 and again.blobs_cached == 0
 
 
 def test_a_damaged_cache_is_ignored_not_trusted(repo: Repo) -> None:
