@@ -17,8 +17,9 @@ How a cold scan runs:
    the pre-filter and the lines shared with the path's last version decide what reaches the
    detectors (:meth:`~pytest_secrets.adapters.fast_scan.Scanner.scan_version`).
 4. Only blobs with findings are mapped to the commit that introduced them (one ``git log
-   --raw`` pass, which also counts the commits; for a full scan it starts with the listing and
-   is read in a thread while the blobs are scanned), and that mapping is cached too.
+   --raw`` pass, which also counts the commits; for a full scan it starts once detect-secrets
+   is set up and is read in a thread while the blobs are scanned), and that mapping is cached
+   too. The workers take chunks of the pack order that shrink towards the end.
 
 The result (:class:`HistoryScan`) holds fingerprints, hashes, paths and commit ids only, and
 a cache payload of the same (never a value).
@@ -52,7 +53,7 @@ CHUNK_BYTES = 2 * 1024 * 1024
 CHUNK_BLOBS = 400
 # From this many blobs to scan in an incremental scan, the commit that introduced each blob is
 # looked up (one ``git log --raw`` over the whole history) while the scan runs, not after it.
-# A full scan always starts that log with the listing.
+# A full scan always starts that log once detect-secrets is set up.
 EARLY_INTRODUCTIONS_BLOBS = 1000
 
 ProgressCallback = Callable[[int, int], None]
@@ -212,11 +213,12 @@ def scan_history(
         detail = load_blob_cache()
         cache = detail if detail is not None and _cache_usable(detail, config) and _detail_is_sound(detail) else None
 
-    # git lists the object store and walks the history (blobs and their paths; for a full
-    # scan, also every commit's changes, for the commits that introduced blobs with findings)
-    # while, for a full scan, this process sets detect-secrets up and starts the workers.
+    # git lists the object store and walks the history (blobs and their paths) while, for a
+    # full scan, this process sets detect-secrets up and starts the workers. Then git reads
+    # every commit's changes, for the commits that introduced blobs with findings (nobody
+    # waits for that until the end: started earlier, it slowed the set-up on two cores).
     full = cache is None
-    history = git.start_history_log(root, tips) if tips and full else None
+    history: git.Pending | None = None
     counting = git.start_count_commits(root, tips) if tips and not full else None
     listing = git.start_reachable_blobs(root, tips) if tips else None
     sizing = git.start_blob_sizes(root)
@@ -225,6 +227,7 @@ def scan_history(
     try:
         if cache is None:
             scanner = Scanner(config).__enter__()  # a full scan needs it: set up while git lists
+            history = git.start_history_log(root, tips) if tips else None
         stored = git.blob_sizes_in_pack_order(root, sizing)
         if cache is None:
             early = _worker_count(processes, sum(size for _, size in stored if size <= MAX_BLOB_BYTES))
@@ -596,10 +599,14 @@ def _scan_in_workers(
     chunks: list[list[tuple[str, str, bool, bool]]] = []
     chunk: list[tuple[str, str, bool, bool]] = []
     chunk_bytes = 0
+    remaining = sum(size for _, size in readable)
     for sha, size in readable:
         chunk.append((sha, blobs[sha], sha in need_detector, inherit and sha in need_known))
         chunk_bytes += size
-        if chunk_bytes >= CHUNK_BYTES or len(chunk) >= CHUNK_BLOBS:
+        remaining -= size
+        # Chunks shrink towards the end, so that the workers finish together.
+        limit = max(CHUNK_BYTES // 16, min(CHUNK_BYTES, remaining // (4 * pool.workers)))
+        if chunk_bytes >= limit or len(chunk) >= CHUNK_BLOBS:
             chunks.append(chunk)
             chunk, chunk_bytes = [], 0
     if chunk:
