@@ -572,12 +572,24 @@ def paired_gate_cases() -> dict[str, str]:
     }
 
 
+Expected = tuple[int, tuple[str, ...]]  # (minimum findings, names not parsed)
+
+
+def check_gates(tmp_path: Path, cases: dict[str, str], yaml: Expected, ini: Expected) -> None:
+    """:func:`check_gate` on the YAML cases, then on the others (INI-parsed)."""
+    yaml_cases = {name: text for name, text in cases.items() if name.endswith((".yml", ".yaml"))}
+    ini_cases = {name: text for name, text in cases.items() if name not in yaml_cases}
+    for folder, group, (minimum, skipped), stat in (
+        ("yaml", yaml_cases, yaml, "yaml_skipped"),
+        ("ini", ini_cases, ini, "ini_skipped"),
+    ):
+        (tmp_path / folder).mkdir()
+        check_gate(tmp_path / folder, group, minimum, skipped, stat)
+
+
 def test_paired_triggers_parse_only_files_holding_both_parts(tmp_path: Path) -> None:
     cases = paired_gate_cases()
-    yaml_cases = {name: text for name, text in cases.items() if not name.endswith(".ini")}
-    check_gate(tmp_path, yaml_cases, 6, ("pipelines.yml",), "yaml_skipped")
-    ini_cases = {name: text for name, text in cases.items() if name.endswith(".ini")}
-    check_gate(tmp_path, ini_cases, 3, ("words.ini",), "ini_skipped")
+    check_gates(tmp_path, cases, yaml=(6, ("pipelines.yml",)), ini=(3, ("words.ini",)))
     found = {}
     for name, text in cases.items():
         path = tmp_path / "again" / name
@@ -644,8 +656,5 @@ def keyword_gate_cases() -> dict[str, str]:
 
 
 def test_the_keyword_gate_parses_every_file_a_keyword_can_be_found_in(tmp_path: Path) -> None:
-    cases = keyword_gate_cases()
-    yaml_cases = {name: text for name, text in cases.items() if not name.endswith(".ini")}
-    check_gate(tmp_path, yaml_cases, 14, ("workflow.yml", "compose.yml", "compose_secrets.yml"), "yaml_skipped")
-    ini_cases = {name: text for name, text in cases.items() if name.endswith((".ini", ".txt"))}
-    check_gate(tmp_path, ini_cases, 3, ("templated.ini",), "ini_skipped")
+    skipped_yaml = ("workflow.yml", "compose.yml", "compose_secrets.yml")
+    check_gates(tmp_path, keyword_gate_cases(), yaml=(14, skipped_yaml), ini=(3, ("templated.ini",)))
