@@ -280,6 +280,7 @@ class Introduction:
 _LOG_FORMAT = "--format=%x01%H%x00%ct%x00%ad%x00%aN"
 _LOG_ARGS = ("log", "--stdin", "--raw", "--no-abbrev", "--no-renames", "--date=short", _LOG_FORMAT)
 # A --raw line: ":old mode new mode old sha new sha status<TAB>path".
+_COMMIT_START = re.compile(rb"(?:^|\n)\x01")
 _RAW_LINE = re.compile(rb"^:[0-7]+ [0-7]+ [0-9a-f]+ ([0-9a-f]+) [A-Z][0-9]*\t([^\n]*)$", re.MULTILINE)
 
 
@@ -291,7 +292,8 @@ class HistoryLog:
         self._headers: list[bytes] = []
         # blob id -> (commit time, index of its commit's header, path as git printed it)
         self._first: dict[bytes, tuple[int, int, bytes]] = {}
-        for index, section in enumerate(output.split(b"\x01")[1:]):
+        # Each commit's header starts a line with \x01 (a name may hold one, never a newline).
+        for index, section in enumerate(_COMMIT_START.split(output)[1:]):
             header, _, changes = section.partition(b"\n")
             timestamp = int(header.split(b"\x00", 2)[1])
             self._headers.append(header)

@@ -102,6 +102,18 @@ def test_unusual_file_names_are_named_as_they_are(repo: Repo) -> None:
         assert result.introductions[blob].commit == commits[name]
 
 
+def test_an_author_name_with_a_control_character_is_read_as_it_is(repo: Repo) -> None:
+    token = github_token()
+    repo.write("a.py", f'TOKEN = "{token}"\n')
+    repo.git("add", "a.py")
+    repo.git("commit", "-q", "-m", "add", "--author=Bob\x01Evil <bob@example.com>")
+    repo.commit("more", **{"b.py": "x = 1\n"})
+    result = scan(repo)
+    assert result.commits == 2
+    [group] = [g for g in result.groups if g.type == "GitHub Token"]
+    assert group.author == "Bob\x01Evil" and group.path == "a.py"
+
+
 def test_secret_only_in_a_merge_resolution_is_attributed_to_the_merge(repo: Repo) -> None:
     token = github_token()
     repo.commit("base", **{"conf.py": "value = 1\n"})
