@@ -85,6 +85,20 @@ _CASE_FIX_CHARS = ("\u0131", "\u017f", "\u212a", "\u0130")
 
 # detect-secrets' build_assignment_regex: optional quote and bracket, then an assignment.
 _ASSIGN = r"""["']?\]? *(?:=>|:=|::|=|:| +) *["']?"""
+# Plugins whose patterns are a keyword, an assignment and a value, or a literal alone:
+# (keyword, value, alone). Their trigger is all of it in a row; in a transformed file the
+# keyword still has to occur in the raw text (a run of letters, '_' and '-' in a key, value or
+# comment, which transformers copy; escapes are the gate's extra), so their gate there is
+# (keyword somewhere and value run somewhere) or the literal.
+_PAIRED_TRIGGERS: dict[str, tuple[str, str, str | None]] = {
+    "CloudantDetector": (
+        r"cl(?:oudant|ou)?[_-]?(?:api)?(?:key|pwd|pw|password|pass|token)",
+        r"[0-9a-f]{64}|[a-z]{24}",
+        r"cloudant\.com",
+    ),
+    "IbmCosHmacDetector": (r"secret[-_]?(?:access)?[-_]?key", r"[a-f0-9]{48}", None),
+    "SoftlayerDetector": (r"(?:softlayer|sl)[_-]?(?:api)?[_-]?(?:key|pwd|pass|token)", r"[a-z0-9]{64}", "softlayer"),
+}
 # Per built-in plugin: a trigger over lower-cased text. {D} is a Unicode decimal digit
 # (Python's \d), {E} is filled in per plugin for the entropy plugins.
 _TRIGGERS: dict[str, str] = {
@@ -92,17 +106,12 @@ _TRIGGERS: dict[str, str] = {
     "AWSKeyDetector": r"a3t[a-z0-9]|abia|acca|akia|asia|aws",
     "AzureStorageKeyDetector": r"accountkey=",
     "BasicAuthDetector": r"://[^:/?#\[\]@!$&'()*+,;=\s]+:[^:/?#\[\]@!$&'()*+,;=\s]+@",
-    "CloudantDetector": (
-        r"cl(?:oudant|ou)?[_-]?(?:api)?(?:key|pwd|pw|password|pass|token)" + _ASSIGN + r"(?:[0-9a-f]{64}|[a-z]{24})"
-        r"|cloudant\.com"
-    ),
     # The token's last two parts only: '[mno]' + a run of 23-25, the token's start, made
     # google-re2 track every m, n and o in long names (a fifth of the whole trigger's time).
     "DiscordBotTokenDetector": r"\.[a-z{D}_-]{6}\.[a-z{D}_-]{27}",
     "GitHubTokenDetector": r"gh[pousr]_",
     "GitLabTokenDetector": r"glpat-|gldt-|glft-|glsoat-|glrt-|gr1348941|glcbt-|glimt-|glptt-|glagent-|gloas-",
     "IbmCloudIamDetector": r"(?:key|pwd|password|pass|token)" + _ASSIGN + r"[a-z0-9_-]{44}",
-    "IbmCosHmacDetector": r"secret[-_]?(?:access)?[-_]?key" + _ASSIGN + r"[a-f0-9]{48}",
     "IPPublicDetector": (
         # The plugin's look-behind and private-range look-ahead, spelled without look-arounds.
         r"(?:^|[^a-z0-9_.])(?:"
@@ -124,37 +133,25 @@ _TRIGGERS: dict[str, str] = {
     "PypiTokenDetector": r"pypi-ag",
     "SendGridDetector": r"sg\.[a-z0-9_-]{22}\.",
     "SlackDetector": r"xox[abposr]-|hooks\.slack\.com",
-    "SoftlayerDetector": r"(?:softlayer|sl)[_-]?(?:api)?[_-]?(?:key|pwd|pass|token)"
-    + _ASSIGN
-    + r"[a-z0-9]{64}|softlayer",
     "SquareOAuthDetector": r"sq0csp-",
     "StripeDetector": r"k_live_",
     "TelegramBotTokenDetector": r"{D}{8}:[0-9a-z_-]{35}",
     "TwilioKeyDetector": r"(?:ac|sk)[a-z0-9]{32}",
 }
+_TRIGGERS.update(
+    (name, f"{keyword}{_ASSIGN}(?:{value})" + (f"|{alone}" if alone else ""))
+    for name, (keyword, value, alone) in _PAIRED_TRIGGERS.items()
+)
 # For files a transformer rewrites (INI, YAML), a key and its value can sit on different raw
-# lines (continuations, block scalars); these plugins' gate is then their value alone, which
-# transformers copy verbatim from the raw text.
+# lines (continuations, block scalars); these plugins' trigger is then their value alone (or,
+# for the paired ones, their value or literal), which transformers copy from the raw text.
 _LOOSE_TRIGGERS: dict[str, str] = {
-    "CloudantDetector": r"[0-9a-f]{64}|[a-z]{24}|cloudant\.com",
     "IbmCloudIamDetector": r"[a-z0-9_-]{44}",
-    "IbmCosHmacDetector": r"[a-f0-9]{48}",
     "IPPublicDetector": r"[0-9]\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]",
-    "SoftlayerDetector": r"[a-z0-9]{64}|softlayer",
 }
-# In a transformed file these plugins' keyword still has to occur in the raw text: it is a run
-# of letters, '_' and '-' in a key, value or comment, which transformers copy (escapes are the
-# gate's extra). So their gate there is (keyword somewhere and value run somewhere) or what
-# else alone may match: (keyword, value, alone).
-_PAIRED_TRIGGERS: dict[str, tuple[str, str, str | None]] = {
-    "CloudantDetector": (
-        r"cl(?:oudant|ou)?[_-]?(?:api)?(?:key|pwd|pw|password|pass|token)",
-        r"[0-9a-f]{64}|[a-z]{24}",
-        r"cloudant\.com",
-    ),
-    "IbmCosHmacDetector": (r"secret[-_]?(?:access)?[-_]?key", r"[a-f0-9]{48}", None),
-    "SoftlayerDetector": (r"(?:softlayer|sl)[_-]?(?:api)?[_-]?(?:key|pwd|pass|token)", r"[a-z0-9]{64}", "softlayer"),
-}
+_LOOSE_TRIGGERS.update(
+    (name, value + (f"|{alone}" if alone else "")) for name, (_, value, alone) in _PAIRED_TRIGGERS.items()
+)
 _ENTROPY_PLUGINS = ("Base64HighEntropyString", "HexHighEntropyString")
 # Plugins whose every possible secret lacks an ASCII letter (IPPublicDetector: digits, dots, a
 # port), by the SHA-256 of their patterns: detect-secrets' default filter
