@@ -48,6 +48,7 @@ Settings: detect-secrets keeps them in a process-global singleton that is empty 
 from __future__ import annotations
 
 import codecs
+import functools
 import hashlib
 import inspect
 import io
@@ -417,13 +418,15 @@ _SECTION = re.compile(r"\[.+\]")
 # A line configparser rejects after a header: not indented, not blank, not a comment, not
 # starting a section, and without an '=' or ':' delimiter.
 _NOT_INI_LINE = re.compile(r"^[^\s#;\[=:][^=:\n]*$", re.MULTILINE)
+# The same for google-re2 on the text in UTF-8, many times faster on long files.
+_NOT_INI_LINE_UTF8 = ("(?m)^[^" + _PYTHON_SPACE[1:-1] + r"#;\[=:][^=:\n]*$").encode()
 
 
-def _always_true(text: str) -> bool:
+def _always_true(text: str, raw: bytes | None) -> bool:
     return True
 
 
-def _may_parse_as_ini(text: str) -> bool:
+def _may_parse_as_ini(text: str, raw: bytes | None = None) -> bool:
     """False only when configparser must fail: the first significant line is no [section]."""
     position = 0
     while position <= len(text):
@@ -437,9 +440,19 @@ def _may_parse_as_ini(text: str) -> bool:
     return True
 
 
-def _may_parse_as_ini_with_header(text: str) -> bool:
-    """False only when configparser must fail on ``[global]\\n`` + text (a line with no delimiter)."""
+def _may_parse_as_ini_with_header(text: str, raw: bytes | None = None) -> bool:
+    """False only when configparser must fail on ``[global]\\n`` + text (a line with no delimiter).
+    ``raw``, when given, is ``text`` in UTF-8."""
+    if raw is not None:
+        return _not_ini_line_bytes().search(raw) is None
     return _NOT_INI_LINE.search(text) is None
+
+
+@functools.cache
+def _not_ini_line_bytes() -> Any:
+    import re2
+
+    return re2.compile(_NOT_INI_LINE_UTF8)
 
 
 def _matched_lines(
@@ -770,7 +783,7 @@ class Scanner:
         self._transformers: list[Any] = list(get_transformers())
         self._parse_verdicts: dict[tuple[int, str], bool] = {}
         # Per file name: what decides whether a transformer other than YAML may rewrite it.
-        self._transform_checks: dict[str, list[Callable[[str], bool]]] = {}
+        self._transform_checks: dict[str, list[Callable[[str, bytes | None], bool]]] = {}
         self._plugins = [_Plugin(plugin) for plugin in plugins]
         self._filename_stage = _stage(filters, {"filename"}, {"filename"})
         self._line_stage = _stage(filters, {"line"}, {"filename", "line", "context"})
@@ -934,7 +947,7 @@ class Scanner:
             return Prepared(text, raw, subject, True, found.start())
         if self._determine_file_type(filename) is self._yaml_type:
             gate = self._yaml_bytes if as_bytes else self._yaml_str
-        elif self._may_transform(filename, text):
+        elif self._may_transform(filename, text, raw):
             gate = self._loose_bytes if as_bytes else self._loose_str
         else:
             gate = None
@@ -943,8 +956,9 @@ class Scanner:
         self.stats["gated_out"] += 1
         return None
 
-    def _may_transform(self, filename: str, text: str) -> bool:
-        """Whether a transformer other than YAML could rewrite this file's lines."""
+    def _may_transform(self, filename: str, text: str, raw: bytes | None) -> bool:
+        """Whether a transformer other than YAML could rewrite this file's lines (``raw``: the
+        text in UTF-8, or None)."""
         checks = self._transform_checks.get(filename)
         if checks is None:
             checks = []
@@ -964,7 +978,7 @@ class Scanner:
             if len(self._transform_checks) > 100_000:
                 self._transform_checks.clear()
             self._transform_checks[filename] = checks
-        return any(check(text) for check in checks)
+        return any(check(text, raw) for check in checks)
 
     def scan_gated(self, filename: str, prepared: Prepared) -> list[DetectorHit]:
         """The rest of the pipeline for a blob :meth:`precheck` let through."""
@@ -1026,7 +1040,7 @@ class Scanner:
                 return None
             if any(char in text for char in _CASE_FIX_CHARS):
                 return None
-        if self._may_transform(filename, text):
+        if self._may_transform(filename, text, data):
             return None
         return data, text
 
@@ -1093,7 +1107,7 @@ class Scanner:
         if self._ini_gate is not None:  # the transformers are detect-secrets' own
             if not any(t.is_eager and self._should_parse(t, filename) for t in self._transformers):
                 return []
-            if not _may_parse_as_ini_with_header(text):
+            if not _may_parse_as_ini_with_header(text, prepared.raw):
                 return []  # configparser would fail
             if not self._ini_gate.may_find(prepared):
                 self.stats["ini_skipped"] += 1

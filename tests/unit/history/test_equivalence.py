@@ -25,7 +25,12 @@ from hypothesis import strategies as st
 
 from git_repos import ALNUM, aws_key, github_token, high_entropy, private_key_block, random_text
 from pytest_secrets.adapters.detect_secrets import DetectorHit, config_from_baseline, default_config
-from pytest_secrets.adapters.fast_scan import _INDIRECT_REFERENCE_FILTER, Scanner, _may_be_indirect_reference
+from pytest_secrets.adapters.fast_scan import (
+    _INDIRECT_REFERENCE_FILTER,
+    Scanner,
+    _may_be_indirect_reference,
+    _may_parse_as_ini_with_header,
+)
 
 HEX = "0123456789abcdef"
 LOWER_DIGITS = string.ascii_lowercase + string.digits
@@ -398,6 +403,24 @@ def test_indirect_references_are_filtered_as_detect_secrets_does(tmp_path: Path)
         assert _INDIRECT_REFERENCE_FILTER in [getattr(f, "path", "") for f, _ in scanner._line_stage]
         assert "indirect" in scanner._line_filter_kinds.values()  # the installed pattern is the known one
         assert assert_same(scanner, [path]) >= 1  # the others are indirect references
+
+
+# -- a file of no known type skips the INI-with-header parse only where configparser fails ----
+
+
+@settings(max_examples=600, deadline=None)
+@given(text=st.text(alphabet="ab=:#;[] \t\n\x0b\x1c\x85\xa0\u2003\u00e9", max_size=40))
+def test_an_ini_parse_with_a_header_is_skipped_only_where_it_fails(text: str) -> None:
+    from detect_secrets.transformers.config import EagerConfigFileTransformer
+    from detect_secrets.transformers.exceptions import ParsingError
+
+    from pytest_secrets.adapters.fast_scan import _NamedText
+
+    possible = _may_parse_as_ini_with_header(text)
+    assert _may_parse_as_ini_with_header(text, text.encode("utf-8")) == possible  # google-re2's verdict
+    if not possible:
+        with pytest.raises(ParsingError):
+            EagerConfigFileTransformer().parse_file(_NamedText(text, "notes"))
 
 
 # -- the YAML gate: files whose transformed lines cannot hold a finding skip PyYAML ------------
