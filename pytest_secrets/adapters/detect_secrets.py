@@ -1,7 +1,8 @@
 """detect-secrets behind one door: its settings, baselines, and exact findings for text in memory.
 
-This module and :mod:`pytest_secrets.adapters.fast_scan` (the fast path it uses) are the only
-ones that import detect-secrets, and they do so inside functions.
+Only modules of :mod:`pytest_secrets.adapters` import detect-secrets, and only inside
+functions: this one, :mod:`.baseline_writer`, and the fast path it uses (:mod:`.fast_scan`,
+with :mod:`.filter_stages`).
 
 Settings: detect-secrets keeps them in a process-global singleton that is empty by default
 (so it finds nothing). :class:`~pytest_secrets.adapters.fast_scan.Scanner` is a context

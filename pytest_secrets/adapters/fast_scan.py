@@ -22,10 +22,10 @@ memory, with changes that do not change the findings:
 3. Each distinct line once. Most candidate lines recur across versions of a file, so a
    line's whole verdict (plugins and filters) is memoised on what it depends on: the line,
    the file type, a ``.yaml`` extension and (through the ``nextline`` pragma) the line
-   before; see :func:`_line_memo_safe` for when that holds.
+   before; see :func:`.filter_stages.line_memo_safe` for when that holds.
 4. Blobs are searched as lower-cased bytes (ASCII, or UTF-8 without the characters that
    lower-case to ASCII), so most are never decoded or lower-cased as text.
-5. No YAML or INI parse that cannot matter: :class:`_TransformGate` proves from the raw text
+5. No YAML or INI parse that cannot matter: :class:`.transform_gates.TransformGate` proves from the raw text
    when a transformer's lines cannot hold a finding; if the raw lines hold none either, the
    file is not parsed.
 6. No trigger for a plugin whose every finding a configured filter drops (IPPublicDetector
@@ -33,6 +33,11 @@ memory, with changes that do not change the findings:
 7. Versions of one file (:meth:`Scanner.scan_version`, for histories): where no transformer
    rewrites the file, the lines it shares with the last version seen keep their verdicts and
    only the changed lines are searched (:mod:`.blob_versions`).
+
+Where each part lives: the triggers (step 1) in :mod:`.triggers`; the filters, called
+directly, and what they allow (steps 2, 3 and 6) in :mod:`.filter_stages`; the YAML and INI
+gates (step 5) in :mod:`.transform_gates`; the version comparison (step 7) in
+:mod:`.blob_versions`; the pipeline that puts them together in :class:`Scanner`, here.
 
 Everything else is detect-secrets' own code: the transformers, ``get_code_snippet``, every
 configured filter (including custom ones), the plugins' ``analyze_line``. The one filter
@@ -44,345 +49,49 @@ Settings: detect-secrets keeps them in a process-global singleton that is empty 
 (so it finds nothing). :class:`Scanner` is a context manager around ``transient_settings``.
 """
 
-
 from __future__ import annotations
 
 import codecs
-import functools
 import hashlib
-import inspect
 import io
 import locale
-import math
 import os
-import re
-import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
 
-from pytest_secrets.adapters import yaml_values
 from pytest_secrets.adapters import blob_versions
 from pytest_secrets.adapters.blob_versions import Change, Version, VersionStore, change
 from pytest_secrets.adapters.detect_secrets import (
-    INVALID_FILE_FILTER,
     PARTIAL_VALUE_TYPES,
     DetectorConfig,
     DetectorHit,
     whole_value,
 )
+from pytest_secrets.adapters.filter_stages import (
+    INDIRECT_REFERENCE_FILTER,
+    filter_stage,
+    filtered_out,
+    indirect_reference_pattern_is_known,
+    line_memo_safe,
+    may_be_indirect_reference,
+    silent_plugins,
+)
+from pytest_secrets.adapters.transform_gates import (
+    INI_AFTER,
+    INI_BEFORE,
+    INI_EXTRA,
+    YAML_AFTER,
+    YAML_BEFORE,
+    YAML_EXTRA,
+    YAML_KEY_EXTRA,
+    TransformGate,
+    may_parse_as_ini,
+    may_parse_as_ini_with_header,
+)
+from pytest_secrets.adapters.triggers import CASE_FIX_CHARS, Plugin, compile_both, lower
 from pytest_secrets.values import fingerprint_of
-
-
-
-# Characters that Python's case-insensitive regexes equate with ASCII letters but that
-# str.lower() leaves alone (sre's special cases); folded so lower-case triggers still match.
-_CASE_FIXES = str.maketrans({"\u0131": "i", "\u017f": "s", "\u212a": "k", "\u0130": "i"})
-_CASE_FIX_CHARS = ("\u0131", "\u017f", "\u212a", "\u0130")
-# Without them, lower-casing UTF-8 bytes (ASCII letters only) finds what lower-casing the text
-# does: no other non-ASCII character lower-cases to ASCII (U+0130 and U+212A do), and the
-# triggers match non-ASCII characters whatever their case.
-
-# detect-secrets' build_assignment_regex: optional quote and bracket, then an assignment.
-_ASSIGN = r"""["']?\]? *(?:=>|:=|::|=|:| +) *["']?"""
-# Plugins whose patterns are a keyword, an assignment and a value, or a literal alone:
-# (keyword, value, alone). Their trigger is all of it in a row; in a transformed file the
-# keyword still has to occur in the raw text (a run of letters, '_' and '-' in a key, value or
-# comment, which transformers copy; escapes are the gate's extra), so their gate there is
-# (keyword somewhere and value run somewhere) or the literal.
-_PAIRED_TRIGGERS: dict[str, tuple[str, str, str | None]] = {
-    "CloudantDetector": (
-        r"cl(?:oudant|ou)?[_-]?(?:api)?(?:key|pwd|pw|password|pass|token)",
-        r"[0-9a-f]{64}|[a-z]{24}",
-        r"cloudant\.com",
-    ),
-    "IbmCosHmacDetector": (r"secret[-_]?(?:access)?[-_]?key", r"[a-f0-9]{48}", None),
-    "SoftlayerDetector": (r"(?:softlayer|sl)[_-]?(?:api)?[_-]?(?:key|pwd|pass|token)", r"[a-z0-9]{64}", "softlayer"),
-}
-# Per built-in plugin: a trigger over lower-cased text. {D} is a Unicode decimal digit
-# (Python's \d), {E} is filled in per plugin for the entropy plugins.
-_TRIGGERS: dict[str, str] = {
-    "ArtifactoryDetector": r"akc[a-z0-9]{10}|ap[{D}a-f][a-z0-9]{8}",
-    "AWSKeyDetector": r"a3t[a-z0-9]|abia|acca|akia|asia|aws",
-    "AzureStorageKeyDetector": r"accountkey=",
-    "BasicAuthDetector": r"://[^:/?#\[\]@!$&'()*+,;=\s]+:[^:/?#\[\]@!$&'()*+,;=\s]+@",
-    # The token's last two parts only: '[mno]' + a run of 23-25, the token's start, made
-    # google-re2 track every m, n and o in long names (a fifth of the whole trigger's time).
-    "DiscordBotTokenDetector": r"\.[a-z{D}_-]{6}\.[a-z{D}_-]{27}",
-    "GitHubTokenDetector": r"gh[pousr]_",
-    "GitLabTokenDetector": r"glpat-|gldt-|glft-|glsoat-|glrt-|gr1348941|glcbt-|glimt-|glptt-|glagent-|gloas-",
-    "IbmCloudIamDetector": r"(?:key|pwd|password|pass|token)" + _ASSIGN + r"[a-z0-9_-]{44}",
-    "IPPublicDetector": (
-        # The plugin's look-behind and private-range look-ahead, spelled without look-arounds.
-        r"(?:^|[^a-z0-9_.])(?:"
-        r"(?:[0-9]|1[1-9]|[2-9][0-9]|1[0134568][0-9]|12[0-689]|17[013-9]|19[013-9]|2[0-4][0-9]|25[0-5])"
-        r"\.[0-9]{1,3}"
-        r"|172\.(?:[0-9]|1[0-5]|3[2-9]|[4-9][0-9]|1[0-5][0-9])"
-        r"|192\.(?:[0-9]|[1-9][0-9]|1[0-57-9][0-9]|16[0-79]|2[0-4][0-9]|25[0-5])"
-        r")\.[0-9]{1,3}\.[0-9]"
-    ),
-    "JwtTokenDetector": r"eyj",
-    "KeywordDetector": (
-        r"(?:api|auth|service|account|db|database|priv|private|client)_?key"
-        r"|(?:db|database|key)_?pass|password|passwd|pwd|secret|contrase"
-    ),
-    "MailchimpDetector": r"-us[0-9]",
-    "NpmDetector": r"_authtoken=",
-    "OpenAIDetector": r"t3blbkfj",
-    "PrivateKeyDetector": r"private key|putty-user-key-file-2",
-    "PypiTokenDetector": r"pypi-ag",
-    "SendGridDetector": r"sg\.[a-z0-9_-]{22}\.",
-    "SlackDetector": r"xox[abposr]-|hooks\.slack\.com",
-    "SquareOAuthDetector": r"sq0csp-",
-    "StripeDetector": r"k_live_",
-    "TelegramBotTokenDetector": r"{D}{8}:[0-9a-z_-]{35}",
-    "TwilioKeyDetector": r"(?:ac|sk)[a-z0-9]{32}",
-}
-_TRIGGERS.update(
-    (name, f"{keyword}{_ASSIGN}(?:{value})" + (f"|{alone}" if alone else ""))
-    for name, (keyword, value, alone) in _PAIRED_TRIGGERS.items()
-)
-# For files a transformer rewrites (INI, YAML), a key and its value can sit on different raw
-# lines (continuations, block scalars); these plugins' trigger is then their value alone (or,
-# for the paired ones, their value or literal), which transformers copy from the raw text.
-_LOOSE_TRIGGERS: dict[str, str] = {
-    "IbmCloudIamDetector": r"[a-z0-9_-]{44}",
-    "IPPublicDetector": r"[0-9]\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]",
-}
-_LOOSE_TRIGGERS.update(
-    (name, value + (f"|{alone}" if alone else "")) for name, (_, value, alone) in _PAIRED_TRIGGERS.items()
-)
-_ENTROPY_PLUGINS = ("Base64HighEntropyString", "HexHighEntropyString")
-# Plugins whose every possible secret lacks an ASCII letter (IPPublicDetector: digits, dots, a
-# port), by the SHA-256 of their patterns: detect-secrets' default filter
-# ``is_not_alphanumeric_string`` drops all they find, so while it is on they need no trigger.
-_LETTERLESS_PLUGINS = {"IPPublicDetector": "86f640476221b831"}  # pragma: allowlist secret (a digest)
-_NOT_ALPHANUMERIC_FILTER = "detect_secrets.filters.heuristic.is_not_alphanumeric_string"
-# YAML parsing can build text that no raw line holds: escapes, joined lines (an escaped line
-# break), !!binary re-encoding. Such blobs always go through the transformer. Escapes exist
-# only in double-quoted scalars: the first backslash of one follows its opening quote with no
-# '"' between (an unescaped '"' closes the scalar), and that quote opens a token, so it comes
-# after a line break (PyYAML's: \n, \x85, U+2028, U+2029) or the BOM, or after ':', '?', '-',
-# ',', '[', '{' or a line's '...', then spaces, tags and anchors. (After ']' or '}' a scalar
-# fails the parse: the raw lines decide then.) The quotes and backslashes of a shell script
-# in a block scalar do not count.
-_YAML_ESCAPE = (
-    r'(?m:(?:^|^\.\.\.|[:?\-,\[{\x{85}\x{2028}\x{2029}\x{feff}])[ \t]*(?:[!&][^ \t\n]*[ \t]+)*"[^"]*\\)'
-)
-_YAML_EXTRA = _YAML_ESCAPE + r"|binary|private\s+key"
-# A YAML key whose text is not followed by its ':' in the raw text: an explicit key ('? key'
-# then ': value', a comment may sit between) or an alias ('*name :', the text is elsewhere).
-_YAML_KEY_EXTRA = r"(?:^|[\s\[{,])\?(?:\s|$)|\*[0-9a-z_-]+[ \t]*:"
-_TWILIO_PATTERNS = ["AC[a-z0-9]{32}", "SK[a-z0-9]{32}"]
-# Around a value of a parsed YAML file, in its raw text: what can come just before (a quote,
-# white space or a line break, a flow indicator, or the ':' after a JSON-like key) and just
-# after (a quote, white space, a flow indicator or ':'). Non-ASCII characters count as both.
-_YAML_BEFORE = frozenset(" \t\n\r\x0b\x0c'\"[{,:")
-_YAML_AFTER = frozenset(" \t\n\r\x0b\x0c'\",]}:")
-# The same for INI values (configparser strips them; a value starts after '=' or ':').
-_INI_BEFORE = frozenset(" \t\n\r\x0b\x0c'\"=:")
-_INI_AFTER = frozenset(" \t\n\r\x0b\x0c'\"")
-# configparser's interpolation ('%(name)s') builds values from other values.
-_INI_EXTRA = r"%\("
-# A whole-line comment: configparser drops it (detect-secrets' INI transformer keeps it only
-# when it is a 'pragma: allowlist nextline secret' comment).
-_INI_COMMENT = re.compile(r"^[^\S\n]*[#;][^\n]*", re.MULTILINE)
-
-
-# Python's white space (str.isspace); google-re2's \s is ASCII only.
-_PYTHON_SPACE = r"[\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]"
-# A line of a continued INI value: indented, not blank.
-_INI_CONTINUATION = r"(?m:^" + _PYTHON_SPACE.replace("\\n", "") + "+" + _PYTHON_SPACE.replace("[", "[^", 1) + ")"
-
-
-@dataclass(frozen=True)
-class _KeywordGate:
-    """:func:`_keyword_gate`'s parts: ``keyword`` then ``assignment`` (up to the secret's first
-    character), or ``unassigned`` (the forms with no operator after the keyword)."""
-
-    keyword: str
-    assignment: str
-    unassigned: str
-
-    @property
-    def whole(self) -> str:
-        return f"{self.keyword}{self.assignment}|{self.unassigned}"
-
-
-def _keyword_gate(plugin: Any) -> _KeywordGate | None:
-    r"""A trigger for KeywordDetector on a transformed line, over the raw text: what every one
-    of its patterns needs there, for any file type. None if its keyword list is unknown.
-
-    A pattern matches a keyword, word characters, closing quotes or brackets (or ``[25]``,
-    ``.assign``), an operator (``:``, ``:=``, ``=``, ``==``, ``!=``, ``=>``, ``(``), optional
-    quotes, then a secret that starts with a word character (its ``(?=\w+)``); or a quoted
-    secret, ``==``/``!=`` and the keyword; or the keyword, a quoted secret and ``;``. The
-    transformer adds only ``key: "``/``key = "`` and the closing quote, and a key is followed
-    by its ':' or '=' in the raw text, so all of it is in the raw text but for white space.
-    Word characters are taken as anything but what ends the run, and any non-ASCII character
-    as one (Python's ``\w`` is Unicode, google-re2's ASCII). So ``${{ secrets.X }}``,
-    ``$VAR`` and ``${VAR:?}``, the keywords of CI and compose files, need no YAML parse.
-    """
-    module = sys.modules.get(type(plugin).__module__)
-    words = getattr(module, "DENYLIST", None)
-    if not isinstance(words, tuple) or not all(isinstance(word, str) for word in words):
-        return None
-    # Lower-cased bytes keep non-ASCII letters as they are: any such letter stands for itself.
-    spelled = ["".join(char if char.isascii() else r"[^\x00-\x7f]" for char in word.lower()) for word in words]
-    keyword = "(?:" + "|".join(spelled) + ")"
-    space = _PYTHON_SPACE
-    # The secret's first character: a word character, or (YAML) what may stand between a key's
-    # ':' and its value: a block scalar's '|' or '>', a tag, an anchor, an alias, a comment.
-    start = r"[0-9a-z_|>!&*#[:^ascii:]]"
-    assignment = rf"""[^\s:=!(\]'"`]*[\]'"`]*{space}*[:=!(][=>]*{space}*[@'"`]*{start}"""
-    semicolon = rf"""[^\s]*{space}*['"`][^'"]*['"`];"""  # the keyword, a quoted value, ';'
-    return _KeywordGate(keyword, assignment, f"[!=][!=]{space}*[^\\s]*{keyword}|{keyword}{semicolon}")
-
-
-def _keep_pragma(match: re.Match[str]) -> str:
-    return match.group() if "pragma" in match.group() else ""
-
-
-class _TransformGate:
-    """Whether the lines one of detect-secrets' transformers (YAML or INI) makes of a file can
-    hold a finding, decided on the raw text without parsing it (PyYAML in pure Python and
-    configparser are the slow part of a history scan).
-
-    A YAML transformer's line is ``key: "value"comment``, an INI one ``key = "value"``: key,
-    value and comment are raw text (what could change them, YAML escapes, ``!!binary``,
-    folded lines, INI interpolation, is sent to the full path by ``extra``), and the value's
-    quotes are escaped. So:
-
-    - plugins other than the ones below: their loose trigger must match the raw text;
-    - Cloudant, IBM COS HMAC and SoftLayer (:data:`_PAIRED_TRIGGERS`): their keyword and their
-      value run must both occur in the raw text (anywhere, as a key and its value may sit
-      on different raw lines), or a literal their other patterns need;
-    - KeywordDetector: an assignment of a value that can start a secret (:func:`_keyword_gate`);
-      an explicit ('? key') or alias key is sent to the full path by the YAML ``extra``;
-    - TwilioKeyDetector (``AC``/``SK`` and 32 of ``[a-z0-9]``, case-sensitive): its own
-      patterns must match the raw text, whose case the transformer keeps;
-    - entropy plugins: a string between two quotes of the transformed line, all of the
-      plugin's charset, with more than ``limit`` bits of Shannon entropy, so at least
-      floor(2**limit)+1 distinct characters. Such a string is a whole run of charset
-      characters of the raw text (a value is delimited by quotes, white space, flow
-      indicators or ':'; so is a quoted part of a key or comment), plus at most one
-      backslash (from an escaped quote). So the raw text must hold a run, bounded as in
-      ``before``/``after``, whose entropy (the plugin's own measure, with and without that
-      backslash) passes the limit. (An INI value may follow its key and '=' with no space:
-      a run holding '=' may start after any '='.)
-    """
-
-    def __init__(
-        self,
-        plugins: list[_Plugin],
-        extra: str,
-        before: frozenset[str],
-        after: frozenset[str],
-        skip_comments: bool = False,
-        yaml_keys: bool = False,
-    ) -> None:
-        self.before, self.after = before, after
-        self.skip_comments = skip_comments
-        self.runs: list[tuple[re.Pattern[str], int, Any]] = []
-        self.exact: list[re.Pattern[str]] = []
-        self.pairs: list[tuple[tuple[Any, Any], tuple[Any, Any]]] = []  # (str, bytes) patterns
-        self.continued: tuple[tuple[Any, Any], tuple[Any, Any]] | None = None  # INI: keyword, indented line
-        # YAML: keyword assignments, checked one by one (a key holding a mapping holds no secret).
-        self.keyword: Any = None
-        self.assignment: Any = None
-        others = []
-        for plugin in plugins:
-            if plugin.name in _ENTROPY_PLUGINS:
-                charset = str(plugin.plugin.charset)
-                needed = math.floor(2 ** float(plugin.plugin.entropy_limit)) + 1 - (1 if "\\" in charset else 0)
-                needed = max(1, needed)
-                self.runs.append((re.compile(f"[{re.escape(charset)}]{{{needed},}}"), needed, plugin.plugin))
-            elif plugin.name == "KeywordDetector" and (gate := _keyword_gate(plugin.plugin)) is not None:
-                if yaml_keys:
-                    others.append(f"(?:{gate.unassigned})")
-                    self.keyword, self.assignment = _compile(gate.keyword)[0], _compile(gate.assignment)[0]
-                else:
-                    others.append(f"(?:{gate.whole})")
-                    # configparser gives each line of a continued value to its key: a key
-                    # (a line's text before its first '=' or ':') holding a keyword pairs
-                    # with any later, indented line's value.
-                    key = rf"(?m:^[^:=\n]*{gate.keyword}[^:=\n]*[:=])"
-                    self.continued = (_compile(key), _compile(_INI_CONTINUATION))
-            elif plugin.name == "TwilioKeyDetector" and [
-                getattr(r, "pattern", None) for r in getattr(plugin.plugin, "denylist", ())
-            ] == _TWILIO_PATTERNS:
-                self.exact.append(re.compile("|".join(_TWILIO_PATTERNS)))
-            elif plugin.builtin and plugin.name in _PAIRED_TRIGGERS:
-                keyword, value, alone = _PAIRED_TRIGGERS[plugin.name]
-                self.pairs.append((_compile(keyword), _compile(value)))
-                if alone is not None:
-                    others.append(f"(?:{alone})")
-            else:
-                # IPPublicDetector's strict trigger also holds: what precedes a value (white
-                # space, a quote, '=', ':', a flow indicator) is what its look-behind allows.
-                trigger = plugin.strict if plugin.name == "IPPublicDetector" else plugin.loose
-                others.append(f"(?:{trigger})")
-        self.others_str, self.others_bytes = _compile("|".join(others + [extra]))
-
-    def may_find(self, prepared: Prepared) -> bool:
-        subject, text = prepared.subject, prepared.text
-        if self.skip_comments and _INI_COMMENT.search(text):
-            text = _INI_COMMENT.sub(_keep_pragma, text)
-            lowered = _lower(text)
-            subject = lowered.encode() if lowered.isascii() else lowered
-        if (self.others_bytes if isinstance(subject, bytes) else self.others_str).search(subject):
-            return True
-        index = 1 if isinstance(subject, bytes) else 0
-        if any(keyword[index].search(subject) and value[index].search(subject) for keyword, value in self.pairs):
-            return True
-        if self.continued is not None and all(pattern[index].search(subject) for pattern in self.continued):
-            return True
-        if any(pattern.search(text) for pattern in self.exact):
-            return True
-        if self.keyword is not None and self._keyword_assigned(text):
-            return True
-        end = len(text)
-        for pattern, needed, plugin in self.runs:
-            for match in pattern.finditer(text):
-                start, stop = match.span()
-                before = text[start - 1] if start else " "
-                after = text[stop] if stop < end else " "
-                run = match.group()
-                if not (after in self.after or not after.isascii()) or len(set(run)) < needed:
-                    continue
-                # The strings the plugin tests: the whole run, and after each '=' where a value
-                # may follow its key with no space (INI); each maybe with one backslash more.
-                strings = [run] if before in self.before or not before.isascii() else []
-                if "=" in self.before:
-                    strings += [run[index + 1 :] for index, char in enumerate(run) if char == "="]
-                limit = plugin.entropy_limit
-                for string in strings:
-                    if len(set(string)) >= needed and (
-                        plugin.calculate_shannon_entropy(string) > limit
-                        or plugin.calculate_shannon_entropy(string + "\\") > limit
-                    ):
-                        return True
-        return False
-
-    def _keyword_assigned(self, text: str) -> bool:
-        """A keyword assignment whose value may be a string (not a key holding a mapping)."""
-        lowered = _lower(text)
-        plain: bool | None = None
-        for found in self.keyword.finditer(lowered):
-            assigned = self.assignment.match(lowered, found.end())
-            if assigned is None:
-                continue
-            # The operator is the first of these after the keyword's run (see _keyword_gate).
-            operator = min(
-                index for index in (lowered.find(char, found.end(), assigned.end()) for char in ":=!(") if index >= 0
-            )
-            if lowered[operator] == ":":
-                plain = yaml_values.plain_lines(text) if plain is None else plain
-                if plain and yaml_values.mapping_follows(lowered, operator):
-                    continue
-            return True
-        return False
 
 
 def _translate_newlines(text: str) -> str:
@@ -401,11 +110,6 @@ def _split_lines(text: str) -> list[str]:
     return result
 
 
-def _lower(text: str) -> str:
-    lowered = text.lower()
-    if lowered.isascii() or not any(char in lowered for char in _CASE_FIX_CHARS):
-        return lowered
-    return lowered.translate(_CASE_FIXES)
 
 
 _INI_TRANSFORMERS = ("ConfigFileTransformer", "EagerConfigFileTransformer")
@@ -414,45 +118,12 @@ _BUILTIN_TRANSFORMERS = [
     "detect_secrets.transformers.config.EagerConfigFileTransformer",
     "detect_secrets.transformers.yaml.YAMLTransformer",
 ]
-_SECTION = re.compile(r"\[.+\]")
-# A line configparser rejects after a header: not indented, not blank, not a comment, not
-# starting a section, and without an '=' or ':' delimiter.
-_NOT_INI_LINE = re.compile(r"^[^\s#;\[=:][^=:\n]*$", re.MULTILINE)
-# The same for google-re2 on the text in UTF-8, many times faster on long files.
-_NOT_INI_LINE_UTF8 = ("(?m)^[^" + _PYTHON_SPACE[1:-1] + r"#;\[=:][^=:\n]*$").encode()
 
 
 def _always_true(text: str, raw: bytes | None) -> bool:
     return True
 
 
-def _may_parse_as_ini(text: str, raw: bytes | None = None) -> bool:
-    """False only when configparser must fail: the first significant line is no [section]."""
-    position = 0
-    while position <= len(text):
-        end = text.find("\n", position)
-        if end < 0:
-            end = len(text)
-        stripped = text[position:end].strip()
-        if stripped and not stripped.startswith(("#", ";")):
-            return _SECTION.match(stripped) is not None
-        position = end + 1
-    return True
-
-
-def _may_parse_as_ini_with_header(text: str, raw: bytes | None = None) -> bool:
-    """False only when configparser must fail on ``[global]\\n`` + text (a line with no delimiter).
-    ``raw``, when given, is ``text`` in UTF-8."""
-    if raw is not None:
-        return _not_ini_line_bytes().search(raw) is None
-    return _NOT_INI_LINE.search(text) is None
-
-
-@functools.cache
-def _not_ini_line_bytes() -> Any:
-    import re2
-
-    return re2.compile(_NOT_INI_LINE_UTF8)
 
 
 def _matched_lines(
@@ -498,69 +169,8 @@ class _NamedText(io.StringIO):
         self.name = name
 
 
-_FilterStage = list[tuple[Callable[..., Any], tuple[str, ...]]]
 
 
-def _stage(filters: Iterable[Any], required: set[str], available: set[str]) -> _FilterStage:
-    """Filters detect-secrets would call in one stage, each with the arguments it takes."""
-    stage: _FilterStage = []
-    for function in filters:
-        variables = set(getattr(function, "injectable_variables", ()))
-        if getattr(function, "path", "") == INVALID_FILE_FILTER or not required <= variables:
-            continue
-        names = tuple(sorted(variables & available))
-        try:
-            parameters = inspect.signature(function).parameters.values()
-            needed = {
-                p.name
-                for p in parameters
-                if p.default is inspect.Parameter.empty and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
-            }
-        except (TypeError, ValueError):
-            needed = set()
-        if needed - set(names):
-            continue  # detect-secrets calls it, gets a TypeError and skips it: same result
-        stage.append((function, names))
-    return stage
-
-
-def _filtered(stage: _FilterStage, values: dict[str, Any]) -> bool:
-    for function, names in stage:
-        try:
-            if function(**{name: values[name] for name in names}):
-                return True
-        except TypeError:
-            pass  # as detect-secrets' _is_filtered_out does
-    return False
-
-
-class _Plugin:
-    """A configured plugin, how to call it, and its trigger (None: runs on every line)."""
-
-    def __init__(self, plugin: Any) -> None:
-        self.plugin = plugin
-        self.name = type(plugin).__name__
-        function = plugin.analyze_line
-        try:
-            accepted = set(inspect.signature(function).parameters)
-        except (TypeError, ValueError):
-            accepted = {"filename", "line", "line_number", "context"}
-        self.arguments = tuple(name for name in ("filename", "line", "line_number", "context") if name in accepted)
-        self.builtin = type(plugin).__module__.startswith("detect_secrets.plugins.")
-        self.uses_filetype = self.name == "KeywordDetector"
-        self.strict: str | None = None
-        self.loose: str | None = None
-        if self.builtin and self.name in _TRIGGERS:
-            self.strict = _TRIGGERS[self.name]
-            self.loose = _LOOSE_TRIGGERS.get(self.name, self.strict)
-        elif self.builtin and self.name in _ENTROPY_PLUGINS:
-            limit = float(plugin.entropy_limit)
-            length = max(1, math.floor(2**limit) + 1)
-            charset = "[0-9a-f]" if self.name == "HexHighEntropyString" else r"[a-z0-9+/\\_=-]"
-            self.strict = f"['\"]{charset}{{{length}}}"
-            self.loose = f"{charset}{{{max(1, length - 1)}}}"
-        if self.strict is None:
-            self.builtin = False  # unknown to the table: no trigger, no memo
 
 
 def _forget_plugin_classes() -> None:
@@ -573,13 +183,6 @@ def _forget_plugin_classes() -> None:
         cache_clear()
 
 
-def _compile(pattern: str) -> tuple[Any, Any]:
-    import re2
-
-    options = re2.Options()
-    options.max_mem = 64 << 20
-    expanded = pattern.replace("{D}", r"\p{Nd}")
-    return re2.compile(expanded, options), re2.compile(expanded.encode(), options)
 
 
 @dataclass(frozen=True)
@@ -598,78 +201,8 @@ class Prepared:
     first: int
 
 
-# Filters whose verdict depends only on (line, secret, plugin): detect-secrets' own, taking
-# nothing else. The allowlist filter also reads the file's extension and the line before.
-_PURE_FILTER_ARGUMENTS = {"line", "secret", "plugin"}
-_ALLOWLIST_FILTER = "detect_secrets.filters.allowlist.is_line_allowlisted"
 
 
-_INDIRECT_REFERENCE_FILTER = "detect_secrets.filters.heuristic.is_indirect_reference"
-# The pattern detect-secrets 1.x gives that filter (``_get_indirect_reference_regex``).
-_INDIRECT_REFERENCE_PATTERN = r"([^\v=!:]*)\s*(:=?|[!=]{1,3})\s*([\w.-]+[\[\(][^\v]*[\]\)])"
-
-
-def _indirect_reference_pattern_is_known() -> bool:
-    """Whether the installed detect-secrets' indirect-reference filter searches the pattern
-    :func:`_may_be_indirect_reference` was worked out for (else the filter always runs)."""
-    from detect_secrets.filters import heuristic
-
-    getter = getattr(heuristic, "_get_indirect_reference_regex", None)
-    try:
-        compiled = getter() if getter is not None else None
-    except Exception:  # noqa: BLE001 - any surprise: do not take the shortcut
-        return False
-    return (
-        isinstance(compiled, re.Pattern)
-        and compiled.pattern == _INDIRECT_REFERENCE_PATTERN
-        and compiled.flags == re.compile(_INDIRECT_REFERENCE_PATTERN).flags
-    )
-
-
-def _may_be_indirect_reference(line: str) -> bool:
-    """False only when :data:`_INDIRECT_REFERENCE_PATTERN` cannot match ``line``: any match
-    holds an operator character (``:``, ``=`` or ``!``), then an opening ``(`` or ``[``, then
-    a closing ``)`` or ``]``, in that order."""
-    operators = [at for at in (line.find(":"), line.find("="), line.find("!")) if at >= 0]
-    if not operators:
-        return False
-    operator = min(operators)
-    openings = [at for at in (line.find("(", operator), line.find("[", operator)) if at >= 0]
-    if not openings:
-        return False
-    opening = min(openings)
-    return line.rfind(")") > opening or line.rfind("]") > opening
-
-
-def _line_memo_safe(plugins: list[_Plugin], stages: _FilterStage) -> bool:
-    """Whether a line's findings depend only on (file type, ``.yaml`` or not, line, the line
-    before when it holds a pragma): every plugin is a built-in one (they read the file type,
-    KeywordDetector, and the line) and every line-level filter is detect-secrets' own and reads
-    nothing else. A custom plugin or filter may read the file name, line number or context."""
-    if not all(plugin.builtin for plugin in plugins):
-        return False
-    for function, names in stages:
-        path = getattr(function, "path", "")
-        if path == _ALLOWLIST_FILTER:
-            continue
-        if not path.startswith("detect_secrets.filters.") or not set(names) <= _PURE_FILTER_ARGUMENTS:
-            return False
-    return True
-
-
-def _silent_plugins(plugins: list[_Plugin], secret_stage: _FilterStage) -> set[int]:
-    """Indices of the plugins whose every finding a secret-level filter drops: no line can
-    yield one, so no line needs to go through them (see ``_LETTERLESS_PLUGINS``)."""
-    if not any(getattr(function, "path", "") == _NOT_ALPHANUMERIC_FILTER for function, _ in secret_stage):
-        return set()
-    silent = set()
-    for index, plugin in enumerate(plugins):
-        expected = _LETTERLESS_PLUGINS.get(plugin.name)
-        patterns = getattr(plugin.plugin, "denylist", ())
-        digest = hashlib.sha256("".join(getattr(p, "pattern", "?") for p in patterns).encode()).hexdigest()[:16]
-        if plugin.builtin and expected is not None and digest == expected:
-            silent.add(index)
-    return silent
 
 
 def _ascii_decodes_to_itself() -> bool:
@@ -784,28 +317,28 @@ class Scanner:
         self._parse_verdicts: dict[tuple[int, str], bool] = {}
         # Per file name: what decides whether a transformer other than YAML may rewrite it.
         self._transform_checks: dict[str, list[Callable[[str, bytes | None], bool]]] = {}
-        self._plugins = [_Plugin(plugin) for plugin in plugins]
-        self._filename_stage = _stage(filters, {"filename"}, {"filename"})
-        self._line_stage = _stage(filters, {"line"}, {"filename", "line", "context"})
+        self._plugins = [Plugin(plugin) for plugin in plugins]
+        self._filename_stage = filter_stage(filters, {"filename"}, {"filename"})
+        self._line_stage = filter_stage(filters, {"line"}, {"filename", "line", "context"})
         self._line_filter_kinds: dict[int, str] = {}
         self._filter_memo.clear()
         for function, names in self._line_stage:
             path = getattr(function, "path", "")
             if path == "detect_secrets.filters.allowlist.is_line_allowlisted":
                 self._line_filter_kinds[id(function)] = "allowlist"
-            elif path == _INDIRECT_REFERENCE_FILTER and _indirect_reference_pattern_is_known():
+            elif path == INDIRECT_REFERENCE_FILTER and indirect_reference_pattern_is_known():
                 self._line_filter_kinds[id(function)] = "indirect"
             elif path.startswith("detect_secrets.filters.") and names == ("line",):
                 self._line_filter_kinds[id(function)] = "pure"
-        self._secret_stage = _stage(filters, {"secret"}, {"filename", "secret", "plugin", "line"})
-        self._context_stage = _stage(filters, {"context"}, {"filename", "secret", "plugin", "line", "context"})
+        self._secret_stage = filter_stage(filters, {"secret"}, {"filename", "secret", "plugin", "line"})
+        self._context_stage = filter_stage(filters, {"context"}, {"filename", "secret", "plugin", "line", "context"})
         self._always = [index for index, p in enumerate(self._plugins) if p.strict is None]
         self._file_verdicts: dict[str, bool] = {}
         self._line_memo.clear()
-        self._line_memo_ok = _line_memo_safe(self._plugins, self._line_stage + self._secret_stage + self._context_stage)
+        self._line_memo_ok = line_memo_safe(self._plugins, self._line_stage + self._secret_stage + self._context_stage)
         self._ascii_is_text = _ascii_decodes_to_itself()
         self._utf8 = _locale_is_utf8()
-        silent = _silent_plugins(self._plugins, self._secret_stage)
+        silent = silent_plugins(self._plugins, self._secret_stage)
         tabled = [index for index, p in enumerate(self._plugins) if p.strict is not None and index not in silent]
         self._prefilter = self.use_prefilter and bool(tabled)
         if not self._prefilter:
@@ -816,20 +349,20 @@ class Scanner:
         match_all = "|^" if self._always else ""
         strict = "|".join(f"(?:{self._plugins[i].strict})" for i in tabled) + match_all
         loose = "|".join(f"(?:{self._plugins[i].loose})" for i in tabled) + match_all
-        self._strict_str, self._strict_bytes = _compile(strict)
+        self._strict_str, self._strict_bytes = compile_both(strict)
         # A transformed line may hold text no raw line does: INI interpolation, YAML escapes...
-        self._loose_str, self._loose_bytes = _compile(f"{loose}|{_INI_EXTRA}")
-        self._yaml_str, self._yaml_bytes = _compile(f"{loose}|{_YAML_EXTRA}|{_INI_EXTRA}")
+        self._loose_str, self._loose_bytes = compile_both(f"{loose}|{INI_EXTRA}")
+        self._yaml_str, self._yaml_bytes = compile_both(f"{loose}|{YAML_EXTRA}|{INI_EXTRA}")
         self._set_plugins = tabled
-        self._yaml_gate: _TransformGate | None = None
-        self._ini_gate: _TransformGate | None = None
+        self._yaml_gate: TransformGate | None = None
+        self._ini_gate: TransformGate | None = None
         transformers = sorted(type(t).__module__ + "." + type(t).__name__ for t in self._transformers)
         if transformers == _BUILTIN_TRANSFORMERS and all(p.builtin for p in self._plugins):
             heard = [plugin for index, plugin in enumerate(self._plugins) if index not in silent]
-            self._yaml_gate = _TransformGate(
-                heard, f"{_YAML_EXTRA}|{_YAML_KEY_EXTRA}", _YAML_BEFORE, _YAML_AFTER, yaml_keys=True
+            self._yaml_gate = TransformGate(
+                heard, f"{YAML_EXTRA}|{YAML_KEY_EXTRA}", YAML_BEFORE, YAML_AFTER, yaml_keys=True
             )
-            self._ini_gate = _TransformGate(heard, _INI_EXTRA, _INI_BEFORE, _INI_AFTER, skip_comments=True)
+            self._ini_gate = TransformGate(heard, INI_EXTRA, INI_BEFORE, INI_AFTER, skip_comments=True)
         # Reusing an old version's line verdicts needs them to depend on the line alone (the
         # memo's conditions), every plugin triggered, and detect-secrets' own transformers
         # (to know which files no transformer rewrites).
@@ -854,7 +387,7 @@ class Scanner:
         """detect-secrets' file-name filters (lock files, non-text extensions, the baseline...)."""
         verdict = self._file_verdicts.get(filename)
         if verdict is None:
-            verdict = _filtered(self._filename_stage, {"filename": filename})
+            verdict = filtered_out(self._filename_stage, {"filename": filename})
             if len(self._file_verdicts) > 100_000:
                 self._file_verdicts.clear()
             self._file_verdicts[filename] = verdict
@@ -892,7 +425,7 @@ class Scanner:
             return "excluded", None
         ascii_data = data.isascii()
         if (ascii_data and self._ascii_is_text) or self._utf8:
-            # Search the bytes, lower-cased (ASCII letters only: see _CASE_FIX_BYTES).
+            # Search the bytes, lower-cased (ASCII letters only: see triggers.CASE_FIX_CHARS).
             if b"\r" in data:
                 data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
             text = None
@@ -901,7 +434,7 @@ class Scanner:
                     text = data.decode("utf-8")
                 except UnicodeDecodeError:
                     return "binary", None
-                if any(char in text for char in _CASE_FIX_CHARS):
+                if any(char in text for char in CASE_FIX_CHARS):
                     prepared = self._prepare_text(filename, text)
                     return ("clean", None) if prepared is None else ("scan", prepared)
             prepared = self._gate(filename, text, data, data.lower())
@@ -920,14 +453,14 @@ class Scanner:
 
     def _prepare_text(self, filename: str, text: str) -> Prepared | None:
         """:meth:`_gate` for text (newlines translated)."""
-        if text.isascii() or (self._utf8 and not any(char in text for char in _CASE_FIX_CHARS)):
+        if text.isascii() or (self._utf8 and not any(char in text for char in CASE_FIX_CHARS)):
             try:
                 raw = text.encode("utf-8")
             except UnicodeEncodeError:
                 pass  # lone surrogates: no UTF-8 form
             else:
                 return self._gate(filename, text, raw, raw.lower())
-        lowered = _lower(text)
+        lowered = lower(text)
         return self._gate(filename, text, None, lowered.encode() if lowered.isascii() else lowered)
 
     def _gate(self, filename: str, text: str | None, raw: bytes | None, subject: str | bytes) -> Prepared | None:
@@ -970,9 +503,9 @@ class Scanner:
                 if builtin and name == "YAMLTransformer":
                     continue  # YAML files are handled by the caller
                 if builtin and name == "ConfigFileTransformer":
-                    checks.append(_may_parse_as_ini)
+                    checks.append(may_parse_as_ini)
                 elif builtin and name == "EagerConfigFileTransformer":
-                    checks.append(_may_parse_as_ini_with_header)
+                    checks.append(may_parse_as_ini_with_header)
                 else:
                     checks.append(_always_true)
             if len(self._transform_checks) > 100_000:
@@ -1038,7 +571,7 @@ class Scanner:
                 text = data.decode("utf-8")
             except UnicodeDecodeError:
                 return None
-            if any(char in text for char in _CASE_FIX_CHARS):
+            if any(char in text for char in CASE_FIX_CHARS):
                 return None
         if self._may_transform(filename, text, data):
             return None
@@ -1107,9 +640,9 @@ class Scanner:
         if self._ini_gate is not None:  # the transformers are detect-secrets' own
             if not any(t.is_eager and self._should_parse(t, filename) for t in self._transformers):
                 return []
-            if not _may_parse_as_ini_with_header(text, prepared.raw):
+            if not may_parse_as_ini_with_header(text, prepared.raw):
                 return []  # configparser would fail
-            if not self._ini_gate.may_find(prepared):
+            if not self._ini_gate.may_find(prepared.text, prepared.subject):
                 self.stats["ini_skipped"] += 1
                 return []
         lines = self._transform(filename, text, eager=True)
@@ -1123,17 +656,17 @@ class Scanner:
         Pass 1 reads the INI transformer's lines if that parse succeeds, else the YAML
         transformer's (YAML files), else the raw lines. When the transformer a file may get
         (INI if it opens with a section, else YAML for YAML files) cannot yield a finding
-        (:class:`_TransformGate`) and its raw lines hold none, the result is empty whether
+        (:class:`.transform_gates.TransformGate`) and its raw lines hold none, the result is empty whether
         the parse succeeds or not.
         """
         if self._yaml_gate is None or self._ini_gate is None:
             return False
         text = prepared.text
         is_yaml = self._determine_file_type(filename) is self._yaml_type
-        if _may_parse_as_ini(text):
-            if is_yaml or self._ini_gate.may_find(prepared):
+        if may_parse_as_ini(text):
+            if is_yaml or self._ini_gate.may_find(prepared.text, prepared.subject):
                 return False  # (a YAML file might fall through to its YAML parse: not worth it)
-        elif not is_yaml or self._yaml_gate.may_find(prepared):
+        elif not is_yaml or self._yaml_gate.may_find(prepared.text, prepared.subject):
             return False
         if prepared.strict_hit and self._process_raw(filename, prepared):
             return False
@@ -1150,7 +683,7 @@ class Scanner:
             if type(transformer).__name__ in _INI_TRANSFORMERS and type(transformer).__module__.startswith(
                 "detect_secrets."
             ):
-                possible = _may_parse_as_ini_with_header(text) if eager else _may_parse_as_ini(text)
+                possible = may_parse_as_ini_with_header(text) if eager else may_parse_as_ini(text)
                 if not possible:
                     continue  # configparser would raise: the transformer gives ParsingError
             self.stats["transformed"] += 1
@@ -1175,7 +708,7 @@ class Scanner:
         """Indices of the plugins that can report on this line (empty: none can)."""
         if not self._prefilter:
             return list(range(len(self._plugins)))
-        lowered = _lower(line)
+        lowered = lower(line)
         ascii_text = lowered.isascii()
         subject: str | bytes = lowered.encode() if ascii_text else lowered
         if (self._strict_bytes if ascii_text else self._strict_str).search(subject):
@@ -1290,12 +823,12 @@ class Scanner:
                 if plugin.uses_filetype and filetype is None:
                     filetype = self._determine_file_type(filename)
                 for secret in self._analyze(plugin_index, plugin, filename, line, line_number, context, filetype):
-                    if _filtered(
+                    if filtered_out(
                         self._secret_stage,
                         {"filename": filename, "secret": secret, "plugin": plugin.plugin, "line": line},
                     ):
                         continue
-                    if _filtered(
+                    if filtered_out(
                         self._context_stage,
                         {
                             "filename": filename,
@@ -1318,14 +851,14 @@ class Scanner:
           ``should_exclude_line``) are pure, so their verdicts are memoised per line;
         - ``is_indirect_reference``'s pattern (a backtracking one, up to 0.1 ms a line) is
           not run on a line that lacks the characters any match needs
-          (:func:`_may_be_indirect_reference`).
+          (:func:`.filter_stages.may_be_indirect_reference`).
         """
         for function, names in self._line_stage:
             kind = self._line_filter_kinds.get(id(function))
             if kind == "allowlist" and "pragma" not in line and "pragma" not in previous:
                 continue
             if kind == "indirect":
-                if not _may_be_indirect_reference(line):
+                if not may_be_indirect_reference(line):
                     continue  # its pattern cannot match: no verdict to memoise either
                 kind = "pure"
             if kind == "pure":
@@ -1348,7 +881,7 @@ class Scanner:
         return False
 
     def _analyze(
-        self, index: int, plugin: _Plugin, filename: str, line: str, line_number: int, context: Any, filetype: Any
+        self, index: int, plugin: Plugin, filename: str, line: str, line_number: int, context: Any, filetype: Any
     ) -> tuple[str, ...]:
         key = (index, filetype if plugin.uses_filetype else None, line)
         if plugin.builtin:

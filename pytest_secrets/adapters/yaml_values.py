@@ -1,6 +1,6 @@
 """Whether a YAML key holds a nested mapping rather than a string, read from the raw text.
 
-The YAML gate (:class:`~pytest_secrets.adapters.fast_scan._TransformGate`) asks it about a
+The YAML gate (:class:`~pytest_secrets.adapters.transform_gates.TransformGate`) asks it about a
 keyword key such as compose files' ``secrets:`` followed by ``  db-password:`` lines. Such a
 key's value is a mapping, so detect-secrets' YAML transformer gives it no line of its own.
 Only that one plain shape is recognised; anything less plain goes to the parser. Without

@@ -25,12 +25,9 @@ from hypothesis import strategies as st
 
 from git_repos import ALNUM, aws_key, github_token, high_entropy, private_key_block, random_text
 from pytest_secrets.adapters.detect_secrets import DetectorHit, config_from_baseline, default_config
-from pytest_secrets.adapters.fast_scan import (
-    _INDIRECT_REFERENCE_FILTER,
-    Scanner,
-    _may_be_indirect_reference,
-    _may_parse_as_ini_with_header,
-)
+from pytest_secrets.adapters.fast_scan import Scanner
+from pytest_secrets.adapters.filter_stages import INDIRECT_REFERENCE_FILTER, may_be_indirect_reference
+from pytest_secrets.adapters.transform_gates import may_parse_as_ini_with_header
 
 HEX = "0123456789abcdef"
 LOWER_DIGITS = string.ascii_lowercase + string.digits
@@ -382,7 +379,7 @@ def test_the_indirect_reference_shortcut_skips_only_lines_the_filter_passes(line
     from detect_secrets.filters.heuristic import is_indirect_reference
 
     if is_indirect_reference(line):
-        assert _may_be_indirect_reference(line), line
+        assert may_be_indirect_reference(line), line
 
 
 def test_indirect_references_are_filtered_as_detect_secrets_does(tmp_path: Path) -> None:
@@ -400,7 +397,7 @@ def test_indirect_references_are_filtered_as_detect_secrets_does(tmp_path: Path)
     path = tmp_path / "app.py"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with Scanner(default_config()) as scanner:
-        assert _INDIRECT_REFERENCE_FILTER in [getattr(f, "path", "") for f, _ in scanner._line_stage]
+        assert INDIRECT_REFERENCE_FILTER in [getattr(f, "path", "") for f, _ in scanner._line_stage]
         assert "indirect" in scanner._line_filter_kinds.values()  # the installed pattern is the known one
         assert assert_same(scanner, [path]) >= 1  # the others are indirect references
 
@@ -416,8 +413,8 @@ def test_an_ini_parse_with_a_header_is_skipped_only_where_it_fails(text: str) ->
 
     from pytest_secrets.adapters.fast_scan import _NamedText
 
-    possible = _may_parse_as_ini_with_header(text)
-    assert _may_parse_as_ini_with_header(text, text.encode("utf-8")) == possible  # google-re2's verdict
+    possible = may_parse_as_ini_with_header(text)
+    assert may_parse_as_ini_with_header(text, text.encode("utf-8")) == possible  # google-re2's verdict
     if not possible:
         with pytest.raises(ParsingError):
             EagerConfigFileTransformer().parse_file(_NamedText(text, "notes"))

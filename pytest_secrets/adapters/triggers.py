@@ -1,0 +1,146 @@
+"""The pre-filter's triggers: what each built-in detect-secrets plugin needs on a line before it
+can report anything there, as google-re2 patterns over lower-cased text.
+
+A line no trigger matches goes through no plugin (see :mod:`.fast_scan`, step 1). A plugin
+missing from these tables has no trigger and runs on every line. Each trigger is proved by
+``tests/unit/history/test_equivalence.py`` (every plugin's own examples, in every file type).
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+from typing import Any
+
+# Characters that Python's case-insensitive regexes equate with ASCII letters but that
+# str.lower() leaves alone (sre's special cases); folded so lower-case triggers still match.
+CASE_FIXES = str.maketrans({"\u0131": "i", "\u017f": "s", "\u212a": "k", "\u0130": "i"})
+CASE_FIX_CHARS = ("\u0131", "\u017f", "\u212a", "\u0130")
+# Without them, lower-casing UTF-8 bytes (ASCII letters only) finds what lower-casing the text
+# does: no other non-ASCII character lower-cases to ASCII (U+0130 and U+212A do), and the
+# triggers match non-ASCII characters whatever their case.
+
+# detect-secrets' build_assignment_regex: optional quote and bracket, then an assignment.
+_ASSIGN = r"""["']?\]? *(?:=>|:=|::|=|:| +) *["']?"""
+# Plugins whose patterns are a keyword, an assignment and a value, or a literal alone:
+# (keyword, value, alone). Their trigger is all of it in a row; in a transformed file the
+# keyword still has to occur in the raw text (a run of letters, '_' and '-' in a key, value or
+# comment, which transformers copy; escapes are the gate's extra), so their gate there is
+# (keyword somewhere and value run somewhere) or the literal.
+PAIRED_TRIGGERS: dict[str, tuple[str, str, str | None]] = {
+    "CloudantDetector": (
+        r"cl(?:oudant|ou)?[_-]?(?:api)?(?:key|pwd|pw|password|pass|token)",
+        r"[0-9a-f]{64}|[a-z]{24}",
+        r"cloudant\.com",
+    ),
+    "IbmCosHmacDetector": (r"secret[-_]?(?:access)?[-_]?key", r"[a-f0-9]{48}", None),
+    "SoftlayerDetector": (r"(?:softlayer|sl)[_-]?(?:api)?[_-]?(?:key|pwd|pass|token)", r"[a-z0-9]{64}", "softlayer"),
+}
+# Per built-in plugin: a trigger over lower-cased text. {D} is a Unicode decimal digit
+# (Python's \d), {E} is filled in per plugin for the entropy plugins.
+TRIGGERS: dict[str, str] = {
+    "ArtifactoryDetector": r"akc[a-z0-9]{10}|ap[{D}a-f][a-z0-9]{8}",
+    "AWSKeyDetector": r"a3t[a-z0-9]|abia|acca|akia|asia|aws",
+    "AzureStorageKeyDetector": r"accountkey=",
+    "BasicAuthDetector": r"://[^:/?#\[\]@!$&'()*+,;=\s]+:[^:/?#\[\]@!$&'()*+,;=\s]+@",
+    # The token's last two parts only: '[mno]' + a run of 23-25, the token's start, made
+    # google-re2 track every m, n and o in long names (a fifth of the whole trigger's time).
+    "DiscordBotTokenDetector": r"\.[a-z{D}_-]{6}\.[a-z{D}_-]{27}",
+    "GitHubTokenDetector": r"gh[pousr]_",
+    "GitLabTokenDetector": r"glpat-|gldt-|glft-|glsoat-|glrt-|gr1348941|glcbt-|glimt-|glptt-|glagent-|gloas-",
+    "IbmCloudIamDetector": r"(?:key|pwd|password|pass|token)" + _ASSIGN + r"[a-z0-9_-]{44}",
+    "IPPublicDetector": (
+        # The plugin's look-behind and private-range look-ahead, spelled without look-arounds.
+        r"(?:^|[^a-z0-9_.])(?:"
+        r"(?:[0-9]|1[1-9]|[2-9][0-9]|1[0134568][0-9]|12[0-689]|17[013-9]|19[013-9]|2[0-4][0-9]|25[0-5])"
+        r"\.[0-9]{1,3}"
+        r"|172\.(?:[0-9]|1[0-5]|3[2-9]|[4-9][0-9]|1[0-5][0-9])"
+        r"|192\.(?:[0-9]|[1-9][0-9]|1[0-57-9][0-9]|16[0-79]|2[0-4][0-9]|25[0-5])"
+        r")\.[0-9]{1,3}\.[0-9]"
+    ),
+    "JwtTokenDetector": r"eyj",
+    "KeywordDetector": (
+        r"(?:api|auth|service|account|db|database|priv|private|client)_?key"
+        r"|(?:db|database|key)_?pass|password|passwd|pwd|secret|contrase"
+    ),
+    "MailchimpDetector": r"-us[0-9]",
+    "NpmDetector": r"_authtoken=",
+    "OpenAIDetector": r"t3blbkfj",
+    "PrivateKeyDetector": r"private key|putty-user-key-file-2",
+    "PypiTokenDetector": r"pypi-ag",
+    "SendGridDetector": r"sg\.[a-z0-9_-]{22}\.",
+    "SlackDetector": r"xox[abposr]-|hooks\.slack\.com",
+    "SquareOAuthDetector": r"sq0csp-",
+    "StripeDetector": r"k_live_",
+    "TelegramBotTokenDetector": r"{D}{8}:[0-9a-z_-]{35}",
+    "TwilioKeyDetector": r"(?:ac|sk)[a-z0-9]{32}",
+}
+TRIGGERS.update(
+    (name, f"{keyword}{_ASSIGN}(?:{value})" + (f"|{alone}" if alone else ""))
+    for name, (keyword, value, alone) in PAIRED_TRIGGERS.items()
+)
+# For files a transformer rewrites (INI, YAML), a key and its value can sit on different raw
+# lines (continuations, block scalars); these plugins' trigger is then their value alone (or,
+# for the paired ones, their value or literal), which transformers copy from the raw text.
+LOOSE_TRIGGERS: dict[str, str] = {
+    "IbmCloudIamDetector": r"[a-z0-9_-]{44}",
+    "IPPublicDetector": r"[0-9]\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]",
+}
+LOOSE_TRIGGERS.update(
+    (name, value + (f"|{alone}" if alone else "")) for name, (_, value, alone) in PAIRED_TRIGGERS.items()
+)
+
+# The entropy plugins' trigger: a quoted run of charset characters long enough to pass the
+# plugin's limit (Shannon entropy cannot exceed log2 of the length); see Plugin.
+ENTROPY_PLUGINS = ("Base64HighEntropyString", "HexHighEntropyString")
+
+# Python's white space (str.isspace); google-re2's \s is ASCII only.
+PYTHON_SPACE = r"[\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]"
+
+
+def lower(text: str) -> str:
+    """``text.lower()``, with the characters in CASE_FIXES folded to the ASCII letters a
+    case-insensitive detect-secrets pattern equates them with."""
+    lowered = text.lower()
+    if lowered.isascii() or not any(char in lowered for char in CASE_FIX_CHARS):
+        return lowered
+    return lowered.translate(CASE_FIXES)
+
+
+class Plugin:
+    """A configured plugin, how to call it, and its trigger (None: runs on every line)."""
+
+    def __init__(self, plugin: Any) -> None:
+        self.plugin = plugin
+        self.name = type(plugin).__name__
+        function = plugin.analyze_line
+        try:
+            accepted = set(inspect.signature(function).parameters)
+        except (TypeError, ValueError):
+            accepted = {"filename", "line", "line_number", "context"}
+        self.arguments = tuple(name for name in ("filename", "line", "line_number", "context") if name in accepted)
+        self.builtin = type(plugin).__module__.startswith("detect_secrets.plugins.")
+        self.uses_filetype = self.name == "KeywordDetector"
+        self.strict: str | None = None
+        self.loose: str | None = None
+        if self.builtin and self.name in TRIGGERS:
+            self.strict = TRIGGERS[self.name]
+            self.loose = LOOSE_TRIGGERS.get(self.name, self.strict)
+        elif self.builtin and self.name in ENTROPY_PLUGINS:
+            limit = float(plugin.entropy_limit)
+            length = max(1, math.floor(2**limit) + 1)
+            charset = "[0-9a-f]" if self.name == "HexHighEntropyString" else r"[a-z0-9+/\\_=-]"
+            self.strict = f"['\"]{charset}{{{length}}}"
+            self.loose = f"{charset}{{{max(1, length - 1)}}}"
+        if self.strict is None:
+            self.builtin = False  # unknown to the table: no trigger, no memo
+
+
+def compile_both(pattern: str) -> tuple[Any, Any]:
+    """``pattern`` compiled by google-re2 for str and for UTF-8 bytes ({D}: a decimal digit)."""
+    import re2
+
+    options = re2.Options()
+    options.max_mem = 64 << 20
+    expanded = pattern.replace("{D}", r"\p{Nd}")
+    return re2.compile(expanded, options), re2.compile(expanded.encode(), options)
