@@ -626,7 +626,7 @@ class Scanner:
         if self._pass_one_is_empty(filename, prepared):
             found = []
         else:
-            lines = self._transform(filename, text, eager=False)
+            lines = self._transform(filename, text, prepared.raw, eager=False)
             if lines:
                 found = self._process_elements(lines, filename)
             elif prepared.strict_hit:
@@ -645,7 +645,7 @@ class Scanner:
             if not self._ini_gate.may_find(prepared.text, prepared.subject):
                 self.stats["ini_skipped"] += 1
                 return []
-        lines = self._transform(filename, text, eager=True)
+        lines = self._transform(filename, text, prepared.raw, eager=True)
         if lines:
             return self._process_elements(lines, filename)
         return []
@@ -663,7 +663,7 @@ class Scanner:
             return False
         text = prepared.text
         is_yaml = self._determine_file_type(filename) is self._yaml_type
-        if may_parse_as_ini(text):
+        if may_parse_as_ini(text, prepared.raw):
             if is_yaml or self._ini_gate.may_find(prepared.text, prepared.subject):
                 return False  # (a YAML file might fall through to its YAML parse: not worth it)
         elif not is_yaml or self._yaml_gate.may_find(prepared.text, prepared.subject):
@@ -673,7 +673,7 @@ class Scanner:
         self.stats["yaml_skipped" if is_yaml else "ini_skipped"] += 1
         return True
 
-    def _transform(self, filename: str, text: str, eager: bool) -> list[str] | None:
+    def _transform(self, filename: str, text: str, raw: bytes | None, eager: bool) -> list[str] | None:
         """detect-secrets' ``get_transformed_file``, skipping INI parses that cannot succeed."""
         from detect_secrets.transformers.exceptions import ParsingError
 
@@ -683,7 +683,7 @@ class Scanner:
             if type(transformer).__name__ in _INI_TRANSFORMERS and type(transformer).__module__.startswith(
                 "detect_secrets."
             ):
-                possible = may_parse_as_ini_with_header(text) if eager else may_parse_as_ini(text)
+                possible = may_parse_as_ini_with_header(text, raw) if eager else may_parse_as_ini(text, raw)
                 if not possible:
                     continue  # configparser would raise: the transformer gives ParsingError
             self.stats["transformed"] += 1

@@ -259,7 +259,10 @@ _NOT_INI_LINE_UTF8 = ("(?m)^[^" + PYTHON_SPACE[1:-1] + r"#;\[=:][^=:\n]*$").enco
 
 
 def may_parse_as_ini(text: str, raw: bytes | None = None) -> bool:
-    """False only when configparser must fail: the first significant line is no [section]."""
+    """False only when configparser must fail: the first significant line is no [section], or
+    a later line has no delimiter (see :func:`may_parse_as_ini_with_header`; a markdown file
+    opening with a ``[link](...)`` line, or a ``pyproject.toml`` with a list over several
+    lines, closed by a ``]`` line). ``raw``, when given, is ``text`` in UTF-8."""
     position = 0
     while position <= len(text):
         end = text.find("\n", position)
@@ -267,7 +270,7 @@ def may_parse_as_ini(text: str, raw: bytes | None = None) -> bool:
             end = len(text)
         stripped = text[position:end].strip()
         if stripped and not stripped.startswith(("#", ";")):
-            return _SECTION.match(stripped) is not None
+            return _SECTION.match(stripped) is not None and may_parse_as_ini_with_header(text, raw)
         position = end + 1
     return True
 

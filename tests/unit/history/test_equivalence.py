@@ -27,7 +27,7 @@ from git_repos import ALNUM, aws_key, github_token, high_entropy, private_key_bl
 from pytest_secrets.adapters.detect_secrets import DetectorHit, config_from_baseline, default_config
 from pytest_secrets.adapters.fast_scan import Scanner
 from pytest_secrets.adapters.filter_stages import INDIRECT_REFERENCE_FILTER, may_be_indirect_reference
-from pytest_secrets.adapters.transform_gates import may_parse_as_ini_with_header
+from pytest_secrets.adapters.transform_gates import may_parse_as_ini, may_parse_as_ini_with_header
 
 HEX = "0123456789abcdef"
 LOWER_DIGITS = string.ascii_lowercase + string.digits
@@ -418,6 +418,46 @@ def test_an_ini_parse_with_a_header_is_skipped_only_where_it_fails(text: str) ->
     if not possible:
         with pytest.raises(ParsingError):
             EagerConfigFileTransformer().parse_file(_NamedText(text, "notes"))
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    text=st.builds(
+        lambda head, body: head + body,
+        st.sampled_from(["", "[main]\n", "  [main]\n", "# note\n[main]\n", "[![x](y)](z)\n", "[a]b\n"]),
+        st.text(alphabet="ab=:#;[] \t\n\x0b\x85\u2003", max_size=30),
+    )
+)
+def test_an_ini_parse_is_skipped_only_where_it_fails(text: str) -> None:
+    from detect_secrets.transformers.config import ConfigFileTransformer
+    from detect_secrets.transformers.exceptions import ParsingError
+
+    from pytest_secrets.adapters.fast_scan import _NamedText
+
+    possible = may_parse_as_ini(text)
+    assert may_parse_as_ini(text, text.encode("utf-8")) == possible
+    if not possible:
+        with pytest.raises(ParsingError):
+            ConfigFileTransformer().parse_file(_NamedText(text, "setup.cfg"))
+
+
+def test_files_configparser_must_reject_are_not_parsed(tmp_path: Path) -> None:
+    """A markdown file opening with a link, and a pyproject.toml with a list over several lines:
+    both open with what looks like a section, and both have a line with no delimiter."""
+    b64, password = high_entropy(), random_text(14)
+    cases = {
+        "README.md": f"[![Build](https://ci.example/badge.svg)](https://ci.example)\n\nSome prose\n"
+        f"password = '{password}'\ntoken = \"{b64}\"\n",
+        "pyproject.toml": f'[project]\nname = "app"\ndependencies = [\n    "flask",\n]\ntoken = "{b64}"\n',
+    }
+    paths = []
+    for name, text in cases.items():
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    with Scanner(default_config()) as scanner:
+        assert assert_same(scanner, paths) >= 3  # found on the raw lines
+        assert scanner.stats["transformed"] == 0, "a parse that must fail was tried"
 
 
 # -- the YAML gate: files whose transformed lines cannot hold a finding skip PyYAML ------------
