@@ -33,11 +33,14 @@ memory, with changes that do not change the findings:
 7. Versions of one file (:meth:`Scanner.scan_version`, for histories): where no transformer
    rewrites the file, the lines it shares with the last version seen keep their verdicts and
    only the changed lines are searched (:mod:`.blob_versions`).
+8. A YAML file that must be parsed is composed by libyaml (PyYAML's C parser) where that gives
+   exactly the lines detect-secrets' pure-Python parse would (:mod:`.yaml_transform`).
 
 Where each part lives: the triggers (step 1) in :mod:`.triggers`; the filters, called
 directly, and what they allow (steps 2, 3 and 6) in :mod:`.filter_stages`; the YAML and INI
 gates (step 5) in :mod:`.transform_gates`; the version comparison (step 7) in
-:mod:`.blob_versions`; the pipeline that puts them together in :class:`Scanner`, here.
+:mod:`.blob_versions`; libyaml's YAML path (step 8) in :mod:`.yaml_transform`; the pipeline
+that puts them together in :class:`Scanner`, here.
 
 Everything else is detect-secrets' own code: the transformers, ``get_code_snippet``, every
 configured filter (including custom ones), the plugins' ``analyze_line``. The one filter
@@ -91,6 +94,7 @@ from pytest_secrets.adapters.transform_gates import (
     may_parse_as_ini_with_header,
 )
 from pytest_secrets.adapters.triggers import CASE_FIX_CHARS, Plugin, compile_both, lower
+from pytest_secrets.adapters.yaml_transform import transformed_lines
 from pytest_secrets.values import fingerprint_of
 
 
@@ -113,6 +117,7 @@ def _split_lines(text: str) -> list[str]:
 
 
 _INI_TRANSFORMERS = ("ConfigFileTransformer", "EagerConfigFileTransformer")
+_YAML_TRANSFORMER = "detect_secrets.transformers.yaml.YAMLTransformer"
 _BUILTIN_TRANSFORMERS = [
     "detect_secrets.transformers.config.ConfigFileTransformer",
     "detect_secrets.transformers.config.EagerConfigFileTransformer",
@@ -255,10 +260,12 @@ class Scanner:
         self._line_memo: dict[tuple[Any, str, str], tuple[tuple[str, str], ...]] = {}
         self._versions = VersionStore()
         self._versions_usable = False
+        self._yaml_transformer: Any = None
         self.stats = dict.fromkeys(
             (
                 "gated_out",
                 "transformed",
+                "yaml_composed_by_libyaml",
                 "candidate_lines",
                 "plugin_calls",
                 "yaml_skipped",
@@ -314,6 +321,10 @@ class Scanner:
         self._yaml_type = FileType.YAML
         self._versions_usable = False
         self._transformers: list[Any] = list(get_transformers())
+        # detect-secrets' own YAML transformer: libyaml may compose for it (see .yaml_transform).
+        self._yaml_transformer = next(
+            (t for t in self._transformers if type(t).__module__ + "." + type(t).__name__ == _YAML_TRANSFORMER), None
+        )
         self._parse_verdicts: dict[tuple[int, str], bool] = {}
         # Per file name: what decides whether a transformer other than YAML may rewrite it.
         self._transform_checks: dict[str, list[Callable[[str, bytes | None], bool]]] = {}
@@ -687,6 +698,11 @@ class Scanner:
                 if not possible:
                     continue  # configparser would raise: the transformer gives ParsingError
             self.stats["transformed"] += 1
+            if self._yaml_transformer is transformer:
+                composed = transformed_lines(transformer, text, filename)
+                if composed is not None:
+                    self.stats["yaml_composed_by_libyaml"] += 1
+                    return composed
             try:
                 lines: list[str] = transformer.parse_file(_NamedText(text, filename))
                 return lines
