@@ -93,7 +93,7 @@ from pytest_secrets.adapters.transform_gates import (
     may_parse_as_ini,
     may_parse_as_ini_with_header,
 )
-from pytest_secrets.adapters.triggers import CASE_FIX_CHARS, Plugin, compile_both, lower
+from pytest_secrets.adapters.triggers import CASE_FIX_CHARS, CASE_FIX_UTF8, Plugin, compile_both, lower
 from pytest_secrets.adapters.yaml_transform import transformed_lines
 from pytest_secrets.values import fingerprint_of
 
@@ -445,7 +445,7 @@ class Scanner:
                     text = data.decode("utf-8")
                 except UnicodeDecodeError:
                     return "binary", None
-                if any(char in text for char in CASE_FIX_CHARS):
+                if any(char in data for char in CASE_FIX_UTF8):
                     prepared = self._prepare_text(filename, text)
                     return ("clean", None) if prepared is None else ("scan", prepared)
             prepared = self._gate(filename, text, data, data.lower())
@@ -582,7 +582,7 @@ class Scanner:
                 text = data.decode("utf-8")
             except UnicodeDecodeError:
                 return None
-            if any(char in text for char in CASE_FIX_CHARS):
+            if any(char in data for char in CASE_FIX_UTF8):
                 return None
         if self._may_transform(filename, text, data):
             return None
@@ -904,10 +904,13 @@ class Scanner:
             cached = self._memo.get(key)
             if cached is not None:
                 return cached
-        self.stats["plugin_calls"] += 1
-        values = {"filename": filename, "line": line, "line_number": line_number, "context": context}
-        secrets = plugin.plugin.analyze_line(**{name: values[name] for name in plugin.arguments})
-        result = tuple(secret.secret_value for secret in (secrets or ()) if secret.secret_value is not None)
+        if plugin.line_gate is not None and plugin.line_gate.search(lower(line)) is None:
+            result: tuple[str, ...] = ()
+        else:
+            self.stats["plugin_calls"] += 1
+            values = {"filename": filename, "line": line, "line_number": line_number, "context": context}
+            secrets = plugin.plugin.analyze_line(**{name: values[name] for name in plugin.arguments})
+            result = tuple(secret.secret_value for secret in (secrets or ()) if secret.secret_value is not None)
         if plugin.builtin:
             if len(self._memo) >= self.MEMO_LIMIT:
                 self._memo.clear()

@@ -11,8 +11,6 @@ from __future__ import annotations
 import functools
 import math
 import re
-import sys
-from dataclasses import dataclass
 from typing import Any
 
 from pytest_secrets.adapters import yaml_values
@@ -22,6 +20,7 @@ from pytest_secrets.adapters.triggers import (
     PYTHON_SPACE,
     Plugin,
     compile_both,
+    keyword_gate,
     lower,
 )
 
@@ -60,50 +59,6 @@ _INI_COMMENT = re.compile(r"^[^\S\n]*[#;][^\n]*", re.MULTILINE)
 _INI_CONTINUATION = r"(?m:^" + PYTHON_SPACE.replace("\\n", "") + "+" + PYTHON_SPACE.replace("[", "[^", 1) + ")"
 
 
-@dataclass(frozen=True)
-class _KeywordGate:
-    """:func:`_keyword_gate`'s parts: ``keyword`` then ``assignment`` (up to the secret's first
-    character), or ``unassigned`` (the forms with no operator after the keyword)."""
-
-    keyword: str
-    assignment: str
-    unassigned: str
-
-    @property
-    def whole(self) -> str:
-        return f"{self.keyword}{self.assignment}|{self.unassigned}"
-
-
-def _keyword_gate(plugin: Any) -> _KeywordGate | None:
-    r"""A trigger for KeywordDetector on a transformed line, over the raw text: what every one
-    of its patterns needs there, for any file type. None if its keyword list is unknown.
-
-    A pattern matches a keyword, word characters, closing quotes or brackets (or ``[25]``,
-    ``.assign``), an operator (``:``, ``:=``, ``=``, ``==``, ``!=``, ``=>``, ``(``), optional
-    quotes, then a secret that starts with a word character (its ``(?=\w+)``); or a quoted
-    secret, ``==``/``!=`` and the keyword; or the keyword, a quoted secret and ``;``. The
-    transformer adds only ``key: "``/``key = "`` and the closing quote, and a key is followed
-    by its ':' or '=' in the raw text, so all of it is in the raw text but for white space.
-    Word characters are taken as anything but what ends the run, and any non-ASCII character
-    as one (Python's ``\w`` is Unicode, google-re2's ASCII). So ``${{ secrets.X }}``,
-    ``$VAR`` and ``${VAR:?}``, the keywords of CI and compose files, need no YAML parse.
-    """
-    module = sys.modules.get(type(plugin).__module__)
-    words = getattr(module, "DENYLIST", None)
-    if not isinstance(words, tuple) or not all(isinstance(word, str) for word in words):
-        return None
-    # Lower-cased bytes keep non-ASCII letters as they are: any such letter stands for itself.
-    spelled = ["".join(char if char.isascii() else r"[^\x00-\x7f]" for char in word.lower()) for word in words]
-    keyword = "(?:" + "|".join(spelled) + ")"
-    space = PYTHON_SPACE
-    # The secret's first character: a word character, or (YAML) what may stand between a key's
-    # ':' and its value: a block scalar's '|' or '>', a tag, an anchor, an alias, a comment.
-    start = r"[0-9a-z_|>!&*#[:^ascii:]]"
-    assignment = rf"""[^\s:=!(\]'"`]*[\]'"`]*{space}*[:=!(][=>]*{space}*[@'"`]*{start}"""
-    semicolon = rf"""[^\s]*{space}*['"`][^'"]*['"`];"""  # the keyword, a quoted value, ';'
-    return _KeywordGate(keyword, assignment, f"[!=][!=]{space}*[^\\s]*{keyword}|{keyword}{semicolon}")
-
-
 def _keep_pragma(match: re.Match[str]) -> str:
     return match.group() if "pragma" in match.group() else ""
 
@@ -122,7 +77,7 @@ class TransformGate:
     - Cloudant, IBM COS HMAC and SoftLayer (:data:`PAIRED_TRIGGERS`): their keyword and their
       value run must both occur in the raw text (anywhere, as a key and its value may sit
       on different raw lines), or a literal their other patterns need;
-    - KeywordDetector: an assignment of a value that can start a secret (:func:`_keyword_gate`);
+    - KeywordDetector: an assignment of a value that can start a secret (:func:`.triggers.keyword_gate`);
       an explicit ('? key') or alias key is sent to the full path by the YAML ``extra``;
     - TwilioKeyDetector (``AC``/``SK`` and 32 of ``[a-z0-9]``, case-sensitive): its own
       patterns must match the raw text, whose case the transformer keeps;
@@ -162,7 +117,7 @@ class TransformGate:
                 needed = math.floor(2 ** float(plugin.plugin.entropy_limit)) + 1 - (1 if "\\" in charset else 0)
                 needed = max(1, needed)
                 self.runs.append((re.compile(f"[{re.escape(charset)}]{{{needed},}}"), needed, plugin.plugin))
-            elif plugin.name == "KeywordDetector" and (gate := _keyword_gate(plugin.plugin)) is not None:
+            elif plugin.name == "KeywordDetector" and (gate := keyword_gate(plugin.plugin)) is not None:
                 if yaml_keys:
                     others.append(f"(?:{gate.unassigned})")
                     self.keyword, self.assignment = compile_both(gate.keyword)[0], compile_both(gate.assignment)[0]

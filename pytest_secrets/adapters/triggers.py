@@ -8,14 +8,18 @@ missing from these tables has no trigger and runs on every line. Each trigger is
 
 from __future__ import annotations
 
+import hashlib
 import inspect
 import math
+import sys
+from dataclasses import dataclass
 from typing import Any
 
 # Characters that Python's case-insensitive regexes equate with ASCII letters but that
 # str.lower() leaves alone (sre's special cases); folded so lower-case triggers still match.
 CASE_FIXES = str.maketrans({"\u0131": "i", "\u017f": "s", "\u212a": "k", "\u0130": "i"})
 CASE_FIX_CHARS = ("\u0131", "\u017f", "\u212a", "\u0130")
+CASE_FIX_UTF8 = tuple(char.encode() for char in CASE_FIX_CHARS)  # (bytes search: memchr-fast)
 # Without them, lower-casing UTF-8 bytes (ASCII letters only) finds what lower-casing the text
 # does: no other non-ASCII character lower-cases to ASCII (U+0130 and U+212A do), and the
 # triggers match non-ASCII characters whatever their case.
@@ -107,6 +111,70 @@ def lower(text: str) -> str:
     return lowered.translate(CASE_FIXES)
 
 
+@dataclass(frozen=True)
+class KeywordGate:
+    """:func:`keyword_gate`'s parts: ``keyword`` then ``assignment`` (up to the secret's first
+    character), or ``unassigned`` (the forms with no operator after the keyword)."""
+
+    keyword: str
+    assignment: str
+    unassigned: str
+
+    @property
+    def whole(self) -> str:
+        return f"{self.keyword}{self.assignment}|{self.unassigned}"
+
+
+def keyword_gate(plugin: Any) -> KeywordGate | None:
+    r"""What every one of KeywordDetector's patterns needs on a line, for any file type: checked
+    on a line before the plugin runs, and (by :mod:`.transform_gates`) on the raw text of a file
+    a transformer rewrites. None if its keyword list or patterns are not the ones known here.
+
+    A pattern matches a keyword, word characters, closing quotes or brackets (or ``[25]``,
+    ``.assign``), an operator (``:``, ``:=``, ``=``, ``==``, ``!=``, ``=>``, ``(``), optional
+    quotes, then a secret that starts with a word character (its ``(?=\w+)``); or a quoted
+    secret, ``==``/``!=`` and the keyword; or the keyword, a quoted secret and ``;``. The
+    transformer adds only ``key: "``/``key = "`` and the closing quote, and a key is followed
+    by its ':' or '=' in the raw text, so all of it is in the raw text but for white space.
+    Word characters are taken as anything but what ends the run, and any non-ASCII character
+    as one (Python's ``\w`` is Unicode, google-re2's ASCII). So ``${{ secrets.X }}``,
+    ``$VAR`` and ``${VAR:?}``, the keywords of CI and compose files, need no YAML parse.
+    """
+    module = sys.modules.get(type(plugin).__module__)
+    words = getattr(module, "DENYLIST", None)
+    if not isinstance(words, tuple) or not all(isinstance(word, str) for word in words):
+        return None
+    if _keyword_patterns_digest(module) != _KEYWORD_PATTERNS_DIGEST:
+        return None
+    # Lower-cased bytes keep non-ASCII letters as they are: any such letter stands for itself.
+    spelled = ["".join(char if char.isascii() else r"[^\x00-\x7f]" for char in word.lower()) for word in words]
+    keyword = "(?:" + "|".join(spelled) + ")"
+    space = PYTHON_SPACE
+    # The secret's first character: a word character, or (YAML) what may stand between a key's
+    # ':' and its value: a block scalar's '|' or '>', a tag, an anchor, an alias, a comment.
+    start = r"[0-9a-z_|>!&*#[:^ascii:]]"
+    assignment = rf"""[^\s:=!(\]'"`]*[\]'"`]*{space}*[:=!(][=>]*{space}*[@'"`]*{start}"""
+    semicolon = rf"""[^\s]*{space}*['"`][^'"]*['"`];"""  # the keyword, a quoted value, ';'
+    return KeywordGate(keyword, assignment, f"[!=][!=]{space}*[^\\s]*{keyword}|{keyword}{semicolon}")
+
+
+# The SHA-256 of KeywordDetector's patterns (and flags) that keyword_gate was worked out for.
+_KEYWORD_PATTERNS_DIGEST = "d40942f2ea4c63da"  # pragma: allowlist secret (a digest)
+
+
+def _keyword_patterns_digest(module: Any) -> str:
+    by_filetype = getattr(module, "REGEX_BY_FILETYPE", None)
+    default = getattr(module, "QUOTES_REQUIRED_DENYLIST_REGEX_TO_GROUP", None)
+    if not isinstance(by_filetype, dict) or not isinstance(default, dict):
+        return ""
+    patterns = {
+        f"{getattr(pattern, 'pattern', '?')}\x00{getattr(pattern, 'flags', '?')}"
+        for table in [*by_filetype.values(), default]
+        for pattern in table
+    }
+    return hashlib.sha256("\n".join(sorted(patterns)).encode()).hexdigest()[:16]
+
+
 class Plugin:
     """A configured plugin, how to call it, and its trigger (None: runs on every line)."""
 
@@ -134,6 +202,11 @@ class Plugin:
             self.loose = f"{charset}{{{max(1, length - 1)}}}"
         if self.strict is None:
             self.builtin = False  # unknown to the table: no trigger, no memo
+        # KeywordDetector's patterns backtrack over long lines (up to ~1 us a character); on a
+        # line (lower-cased) holding a keyword but no assignment shape they cannot match.
+        self.line_gate: Any = None
+        if self.builtin and self.name == "KeywordDetector" and (gate := keyword_gate(plugin)) is not None:
+            self.line_gate = compile_both(gate.whole)[0]
 
 
 def compile_both(pattern: str) -> tuple[Any, Any]:

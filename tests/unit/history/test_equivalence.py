@@ -402,6 +402,58 @@ def test_indirect_references_are_filtered_as_detect_secrets_does(tmp_path: Path)
         assert assert_same(scanner, [path]) >= 1  # the others are indirect references
 
 
+# -- KeywordDetector runs only on lines its gate lets through ----------------------------------
+
+KEYWORD_PIECES = [
+    "password", "PASSWORD", "Secret", "api_key", "db_pass", "contrase\u00f1a", "pa\u017fsword", "x", "_id", " ", "\t",
+    "\u3000", "=", "==", "!=", "!==", ":=", ":", "=>", "(", ".assign(", "[0]", "]", "'", '"', "`", "@", ";", ",",
+    "abc", "9", "\u00e9", "$", "{", "}", "-", "#",
+]  # fmt: skip
+# Lines shaped as each of KeywordDetector's pattern families reads one, part by part (each part
+# one of several spellings, some of which the pattern rejects).
+_KEYWORDS = st.sampled_from(["password", "Secret", "api_key", "db_pass", "contrase\u00f1a", "PASSWD", "pa\u017fsword"])
+_SPACE = st.sampled_from(["", " ", "\t", "\u3000"])
+_QUOTE = st.sampled_from(["", "'", '"', "`"])
+_VALUE = st.sampled_from(["abc123", "s3cr3t value", "\u00e9t\u00e9", "_x", "-dash", "$VAR", "9", ""])
+_TAIL = st.sampled_from(["", ";", ",", ")", " # note"])
+KEYWORD_LINE = st.one_of(
+    st.tuples(  # keyword, operator, value
+        st.sampled_from(["", "x = ", "if ", "abc"]),
+        _KEYWORDS,
+        st.sampled_from(["", "_hash", "[0]", "[]", "]", "'", '"]', "-x", "Id"]),
+        _SPACE,
+        st.sampled_from(["=", "==", "===", "!=", "!==", ":", ":=", "=>", "", " "]),
+        _SPACE,
+        st.sampled_from(["", "@", "'", '"', "`", '@"']),
+        _VALUE,
+        _QUOTE,
+        _TAIL,
+    ),
+    st.tuples(_QUOTE, _VALUE, _QUOTE, _SPACE, st.sampled_from(["==", "!=", "===", "!==", "="]), _SPACE,
+              st.sampled_from(["", "my_", "x."]), _KEYWORDS, _TAIL),  # value, comparison, keyword
+    st.tuples(_KEYWORDS, st.sampled_from(["", ".assign", ".set"]), st.sampled_from(["(", "( "]), _QUOTE, _VALUE,
+              _QUOTE, _TAIL),  # keyword(.assign)("value")
+    st.tuples(_KEYWORDS, st.sampled_from(["", "=", ":", "[1] = "]), _SPACE, _QUOTE, _VALUE, _QUOTE,
+              st.sampled_from([";", "", ";;"])),  # keyword, then a quoted value and ';'
+).map("".join)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    line=st.one_of(KEYWORD_LINE, st.lists(st.sampled_from(KEYWORD_PIECES), min_size=2, max_size=9).map("".join)),
+    extension=st.sampled_from(["py", "go", "yaml", "java", "c", "cpp", "txt"]),
+)
+def test_keyword_detector_finds_nothing_on_a_line_its_gate_rejects(line: str, extension: str) -> None:
+    from detect_secrets.plugins.keyword import KeywordDetector
+
+    from pytest_secrets.adapters.triggers import Plugin, lower
+
+    plugin = Plugin(KeywordDetector())
+    assert plugin.line_gate is not None  # the installed patterns are the known ones
+    if KeywordDetector().analyze_line(filename=f"file.{extension}", line=line):
+        assert plugin.line_gate.search(lower(line)), line
+
+
 # -- a file of no known type skips the INI-with-header parse only where configparser fails ----
 
 
