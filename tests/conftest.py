@@ -11,6 +11,12 @@ from helpers import SecretsProject
 
 pytest_plugins = ["pytester"]
 
+# pytester's in-process runs drop the modules first imported during them. PyYAML's C extension
+# is never imported anew, so a PyYAML first imported inside such a run would leave libyaml's
+# loader building the dropped modules' nodes for the rest of the session (the scanner then
+# takes detect-secrets' own YAML parse: right, but not the path test_yaml_transform checks).
+import yaml  # noqa: E402, F401  (imported once, for the whole session)
+
 # Variables a test run may keep; everything else (the developer's API keys, git identity,
 # PYTEST_SECRETS_* settings) is removed so no test sees the machine it runs on.
 KEPT_VARIABLES = ("PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TMPDIR", "TEMP", "TMP", "SYSTEMROOT", "TERM")

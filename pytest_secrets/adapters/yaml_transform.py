@@ -25,7 +25,9 @@ from __future__ import annotations
 import functools
 import io
 import re
+import sys
 import types
+from dataclasses import dataclass
 from typing import Any
 
 # Text on which libyaml and PyYAML's pure-Python reader might not agree, line for line: tabs
@@ -49,87 +51,98 @@ class _ComposedText(io.StringIO):
 def transformed_lines(transformer: Any, text: str, filename: str) -> list[str] | None:
     """``transformer.parse_file`` of ``text`` (newlines translated) through libyaml, or None
     where that is not known to give the same lines: then call ``parse_file`` itself."""
-    parts = _parts()
+    parts = _parts(sys.modules.get(type(transformer).__module__))
     if parts is None or _UNSHARED_TEXT.search(text) or _UNSHARED_SYNTAX.search(text):
         return None
-    parse_file, c_loader, non_printable, constructor = parts
-    if non_printable.search(text):
+    if parts.non_printable.search(text):
         return None  # PyYAML rejects the text (a ReaderError): its own parse says so
     try:
-        loader = c_loader(text)
+        loader = parts.c_loader(text)
         try:
             root = loader.get_single_node()
         finally:
             loader.dispose()
-        if root is None or not _block_shaped(root):
+        if root is None or not _block_shaped(root, parts.nodes):
             return None
-        document = constructor().construct_document(_recorded(root))
-        lines: list[str] = parse_file(transformer, _ComposedText(text, filename, document))
+        document = parts.constructor().construct_document(_recorded(root, parts))
+        lines: list[str] = parts.parse_file(transformer, _ComposedText(text, filename, document))
     except Exception:  # noqa: BLE001 - any surprise: detect-secrets' own parse decides
         return None
     return lines
 
 
-def _block_shaped(root: Any) -> bool:
+def _block_shaped(root: Any, nodes: Any) -> bool:
     """Block collections, flow sequences and scalars only; scalar keys; no node twice (alias)."""
-    from yaml.nodes import MappingNode, ScalarNode, SequenceNode
-
     seen: set[int] = set()
     pending = [root]
     while pending:
         node = pending.pop()
-        if id(node) in seen:
+        if id(node) in seen or not isinstance(node, nodes.Node):
             return False
         seen.add(id(node))
-        if isinstance(node, MappingNode):
+        if isinstance(node, nodes.MappingNode):
             if node.flow_style:
                 return False
             for key, value in node.value:
-                if not isinstance(key, ScalarNode) or key.start_mark.line != key.end_mark.line or id(key) in seen:
+                if not isinstance(key, nodes.ScalarNode) or key.start_mark.line != key.end_mark.line or id(key) in seen:
                     return False  # (an alias key carries the marks of the node it names)
                 seen.add(id(key))
                 pending.append(value)
-        elif isinstance(node, SequenceNode):
+        elif isinstance(node, nodes.SequenceNode):
             pending.extend(node.value)
     return True
 
 
-def _recorded(node: Any) -> Any:
+def _recorded(node: Any, parts: _Parts) -> Any:
     """The node as detect-secrets' shim returns it: each mapping value records its key's line
     (1-based), each mapping goes through its ``_tag_dict_values``, innermost first."""
-    from detect_secrets.transformers import yaml as ds_yaml
-    from yaml.nodes import MappingNode, SequenceNode
-
-    if isinstance(node, MappingNode):
+    if isinstance(node, parts.nodes.MappingNode):
         pairs = []
         for key, value in node.value:
-            value = _recorded(value)
+            value = _recorded(value, parts)
             value.__line__ = key.start_mark.line + 1
             pairs.append((key, value))
         node.value = pairs
-        return ds_yaml._tag_dict_values(node)
-    if isinstance(node, SequenceNode):
-        node.value = [_recorded(item) for item in node.value]
+        return parts.tag_dict_values(node)
+    if isinstance(node, parts.nodes.SequenceNode):
+        node.value = [_recorded(item, parts) for item in node.value]
     return node
 
 
-@functools.cache
-def _parts() -> tuple[Any, Any, Any, Any] | None:
-    """What the libyaml path needs, or None where it cannot run (PyYAML without libyaml, or
-    detect-secrets not shaped as expected): ``YAMLTransformer.parse_file`` with its code
-    unchanged but reading the composed document in place of running ``YAMLFileParser``'s parse
-    (a copy of the function with its own globals: the module itself is left alone), PyYAML's C
-    loader, the characters its pure-Python reader rejects, and ``SafeConstructor``."""
-    import yaml
-    from detect_secrets.transformers import yaml as ds_yaml
+@dataclass(frozen=True)
+class _Parts:
+    """What the libyaml path needs, all from the PyYAML that detect-secrets' module imported."""
 
-    parse_file = getattr(getattr(ds_yaml, "YAMLTransformer", None), "parse_file", None)
-    parser = getattr(ds_yaml, "YAMLFileParser", None)
+    parse_file: Any  # YAMLTransformer.parse_file, reading the composed document (see _parts)
+    c_loader: Any
+    non_printable: Any  # the characters PyYAML's pure-Python reader rejects
+    constructor: Any
+    nodes: Any
+    tag_dict_values: Any
+
+
+@functools.lru_cache(maxsize=4)
+def _parts(module: types.ModuleType | None) -> _Parts | None:
+    """:class:`_Parts` for detect-secrets' YAML transformer ``module`` (the one the transformer's
+    class comes from: a module imported anew is a new key), or None where the path cannot run
+    (PyYAML without libyaml, or detect-secrets not shaped as expected). ``parse_file`` is
+    ``YAMLTransformer.parse_file`` with its code unchanged, run with its own globals in which
+    ``YAMLFileParser`` hands over the composed document instead of parsing: the module itself
+    is left alone."""
+    yaml = getattr(module, "yaml", None)
+    transformer = getattr(module, "YAMLTransformer", None)
+    parser = getattr(module, "YAMLFileParser", None)
+    parse_file = getattr(transformer, "parse_file", None)
+    tag_dict_values = getattr(module, "_tag_dict_values", None)
     c_loader = getattr(yaml, "CSafeLoader", None)
-    non_printable = getattr(getattr(yaml.reader, "Reader", None), "NON_PRINTABLE", None)
-    if not isinstance(parse_file, types.FunctionType) or not isinstance(parser, type):
+    non_printable = getattr(getattr(getattr(yaml, "reader", None), "Reader", None), "NON_PRINTABLE", None)
+    constructor = getattr(getattr(yaml, "constructor", None), "SafeConstructor", None)
+    nodes = getattr(yaml, "nodes", None)
+    if module is None or not isinstance(parse_file, types.FunctionType) or not isinstance(parser, type):
         return None
-    if c_loader is None or non_printable is None or not callable(getattr(ds_yaml, "_tag_dict_values", None)):
+    if c_loader is None or non_printable is None or constructor is None or nodes is None:
+        return None
+    if not callable(tag_dict_values):
         return None
 
     class ComposedParser(parser):  # type: ignore[misc, valid-type]
@@ -140,6 +153,17 @@ def _parts() -> tuple[Any, Any, Any, Any] | None:
         def json(self) -> Any:
             return self.document
 
-    scope = dict(vars(ds_yaml), YAMLFileParser=ComposedParser)
+    # libyaml's loader must build this PyYAML's nodes: a C extension is never imported anew, so
+    # after PyYAML's Python modules are (dropped from sys.modules, then imported again), its
+    # loader still builds the first import's nodes.
+    probe = c_loader("k: v")
+    try:
+        if type(probe.get_single_node()) is not nodes.MappingNode:
+            return None
+    except Exception:  # noqa: BLE001 - no usable libyaml
+        return None
+    finally:
+        probe.dispose()
+    scope = dict(vars(module), YAMLFileParser=ComposedParser)
     copy = types.FunctionType(parse_file.__code__, scope, parse_file.__name__, parse_file.__defaults__)
-    return copy, c_loader, non_printable, yaml.constructor.SafeConstructor
+    return _Parts(copy, c_loader, non_printable, constructor, nodes, tag_dict_values)

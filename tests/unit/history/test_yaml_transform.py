@@ -9,13 +9,14 @@ same lines; wherever the two could differ it must return None.
 from __future__ import annotations
 
 import base64
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from git_repos import high_entropy, random_text
-from pytest_secrets.adapters.detect_secrets import default_config
+from pytest_secrets.adapters.detect_secrets import DetectorHit, default_config
 from pytest_secrets.adapters.fast_scan import Scanner, _NamedText
 from pytest_secrets.adapters.yaml_transform import transformed_lines
 
@@ -149,22 +150,23 @@ def test_common_shapes_take_the_libyaml_path() -> None:
         assert transformed_lines(YAMLTransformer(), text, f"{name}.yaml") is None, name
 
 
-@pytest.mark.parametrize("name", ["ci.yml", "docker-compose.yaml"])
-def test_the_scanner_reports_what_scan_file_does_through_libyaml(tmp_path: object, name: str) -> None:
-    from pathlib import Path
+def ORDER(hit: DetectorHit) -> tuple[int, str, str]:  # noqa: N802 - used as a sort key
+    return (hit.line, hit.type, hit.secret_hash)
 
+
+@pytest.mark.parametrize("name", ["ci.yml", "docker-compose.yaml"])
+def test_the_scanner_reports_what_scan_file_does_through_libyaml(tmp_path: Path, name: str) -> None:
     b64 = high_entropy()
     text = (
         f"jobs:\n  build:\n    env:\n      API_TOKEN: {b64}\n      password: {random_text(14)}\n"
         "    run: |\n      x\n"
     )
-    path = Path(str(tmp_path)) / name
+    path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     with Scanner(default_config()) as scanner:
         fast = scanner.scan_text(name, text)
         assert scanner.stats["yaml_composed_by_libyaml"] == 1
-        order = lambda hit: (hit.line, hit.type, hit.secret_hash)  # noqa: E731
-        assert sorted(fast, key=order) == sorted(scanner.reference_scan_file(str(path)), key=order)
+        assert sorted(fast, key=ORDER) == sorted(scanner.reference_scan_file(str(path)), key=ORDER)
         assert len(fast) == 2
 
 
@@ -248,3 +250,28 @@ def test_libyaml_gives_detect_secrets_lines_for_nested_block_documents(text: str
     fast = transformed_lines(YAMLTransformer(), text, "file.yaml")
     if fast is not None:
         assert fast == parse_file(text)
+
+
+def test_modules_imported_anew_give_the_same_findings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """pytester's in-process runs drop the modules first imported during them, and the next
+    import makes new ones. detect-secrets imported anew keeps the libyaml path; PyYAML imported
+    anew (whose C extension still builds the first import's nodes) turns it off, never mixing
+    the two imports' classes into wrong lines."""
+    import sys
+
+    from detect_secrets.transformers.yaml import YAMLTransformer
+
+    text = f"env:\n  password: {random_text(14)}\n  token: {high_entropy()}\n"
+    path = tmp_path / "ci.yml"
+    path.write_text(text, encoding="utf-8")
+    with Scanner(default_config()) as scanner:
+        expected = sorted(scanner.reference_scan_file(str(path)), key=ORDER)
+        assert sorted(scanner.scan_text("ci.yml", text), key=ORDER) == expected
+        assert scanner.stats["yaml_composed_by_libyaml"] == 1
+    for prefixes, composed in ((("detect_secrets",), 1), (("detect_secrets", "yaml"), 0)):
+        for name in [name for name in sys.modules if name.startswith(prefixes)]:
+            monkeypatch.delitem(sys.modules, name)
+        with Scanner(default_config()) as scanner:
+            assert sorted(scanner.scan_text("ci.yml", text), key=ORDER) == expected, prefixes
+            assert scanner.stats["yaml_composed_by_libyaml"] == composed, prefixes
+        assert transformed_lines(YAMLTransformer(), text, "ci.yml") in (None, parse_file(text))
