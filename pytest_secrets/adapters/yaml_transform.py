@@ -17,7 +17,8 @@ line on each mapping value, and hands the result to detect-secrets' own code: it
 ``YAMLTransformer.parse_file`` itself (run with the composed document in place of its parse).
 Anything else, any text the two parsers might read differently (tabs, a BOM, Unicode line
 breaks, characters PyYAML rejects) and any error, goes to detect-secrets' own parse, unchanged.
-``tests/unit/history/test_yaml_transform.py`` compares the two on real and generated files.
+``tests/unit/history/test_yaml_transform.py`` compares the two on generated documents, and
+``benchmarks/history_bench.py --verify`` the whole scan with ``scan_file`` on real histories.
 """
 
 from __future__ import annotations
@@ -140,6 +141,8 @@ def _parts(module: types.ModuleType | None) -> _Parts | None:
     nodes = getattr(yaml, "nodes", None)
     if module is None or not isinstance(parse_file, types.FunctionType) or not isinstance(parser, type):
         return None
+    if parse_file.__code__.co_freevars:
+        return None  # a closure: its code cannot run with other globals alone
     if c_loader is None or non_printable is None or constructor is None or nodes is None:
         return None
     if not callable(tag_dict_values):
@@ -156,14 +159,15 @@ def _parts(module: types.ModuleType | None) -> _Parts | None:
     # libyaml's loader must build this PyYAML's nodes: a C extension is never imported anew, so
     # after PyYAML's Python modules are (dropped from sys.modules, then imported again), its
     # loader still builds the first import's nodes.
-    probe = c_loader("k: v")
     try:
-        if type(probe.get_single_node()) is not nodes.MappingNode:
-            return None
+        probe = c_loader("k: v")
+        try:
+            if type(probe.get_single_node()) is not nodes.MappingNode:
+                return None
+        finally:
+            probe.dispose()
     except Exception:  # noqa: BLE001 - no usable libyaml
         return None
-    finally:
-        probe.dispose()
     scope = dict(vars(module), YAMLFileParser=ComposedParser)
     copy = types.FunctionType(parse_file.__code__, scope, parse_file.__name__, parse_file.__defaults__)
     return _Parts(copy, c_loader, non_printable, constructor, nodes, tag_dict_values)
