@@ -93,7 +93,7 @@ from pytest_secrets.adapters.transform_gates import (
     may_parse_as_ini,
     may_parse_as_ini_with_header,
 )
-from pytest_secrets.adapters.triggers import CASE_FIX_CHARS, CASE_FIX_UTF8, Plugin, compile_both, lower
+from pytest_secrets.adapters.triggers import CASE_FIX_CHARS, Plugin, compile_both, lower
 from pytest_secrets.adapters.yaml_transform import transformed_lines
 from pytest_secrets.values import fingerprint_of
 
@@ -445,7 +445,7 @@ class Scanner:
                     text = data.decode("utf-8")
                 except UnicodeDecodeError:
                     return "binary", None
-                if any(char in data for char in CASE_FIX_UTF8):
+                if any(char in text for char in CASE_FIX_CHARS):
                     prepared = self._prepare_text(filename, text)
                     return ("clean", None) if prepared is None else ("scan", prepared)
             prepared = self._gate(filename, text, data, data.lower())
@@ -582,7 +582,7 @@ class Scanner:
                 text = data.decode("utf-8")
             except UnicodeDecodeError:
                 return None
-            if any(char in data for char in CASE_FIX_UTF8):
+            if any(char in text for char in CASE_FIX_CHARS):
                 return None
         if self._may_transform(filename, text, data):
             return None

@@ -19,7 +19,6 @@ from typing import Any
 # str.lower() leaves alone (sre's special cases); folded so lower-case triggers still match.
 CASE_FIXES = str.maketrans({"\u0131": "i", "\u017f": "s", "\u212a": "k", "\u0130": "i"})
 CASE_FIX_CHARS = ("\u0131", "\u017f", "\u212a", "\u0130")
-CASE_FIX_UTF8 = tuple(char.encode() for char in CASE_FIX_CHARS)  # (bytes search: memchr-fast)
 # Without them, lower-casing UTF-8 bytes (ASCII letters only) finds what lower-casing the text
 # does: no other non-ASCII character lower-cases to ASCII (U+0130 and U+212A do), and the
 # triggers match non-ASCII characters whatever their case.
