@@ -25,9 +25,9 @@ memory, with changes that do not change the findings:
    before; see :func:`.filter_stages.line_memo_safe` for when that holds.
 4. Blobs are searched as lower-cased bytes (ASCII, or UTF-8 without the characters that
    lower-case to ASCII), so most are never decoded or lower-cased as text.
-5. No YAML or INI parse that cannot matter: :class:`.transform_gates.TransformGate` proves from the raw text
-   when a transformer's lines cannot hold a finding; if the raw lines hold none either, the
-   file is not parsed.
+5. No YAML or INI parse that cannot matter: :class:`.transform_gates.TransformGate` proves
+   from the raw text when a transformer's lines cannot hold a finding; if the raw lines hold
+   none either, the file is not parsed.
 6. No trigger for a plugin whose every finding a configured filter drops (IPPublicDetector
    under ``is_not_alphanumeric_string``, one of detect-secrets' defaults).
 7. Versions of one file (:meth:`Scanner.scan_version`, for histories): where no transformer
@@ -73,6 +73,7 @@ from pytest_secrets.adapters.detect_secrets import (
     whole_value,
 )
 from pytest_secrets.adapters.filter_stages import (
+    ALLOWLIST_FILTER,
     INDIRECT_REFERENCE_FILTER,
     filter_stage,
     filtered_out,
@@ -335,7 +336,7 @@ class Scanner:
         self._filter_memo.clear()
         for function, names in self._line_stage:
             path = getattr(function, "path", "")
-            if path == "detect_secrets.filters.allowlist.is_line_allowlisted":
+            if path == ALLOWLIST_FILTER:
                 self._line_filter_kinds[id(function)] = "allowlist"
             elif path == INDIRECT_REFERENCE_FILTER and indirect_reference_pattern_is_known():
                 self._line_filter_kinds[id(function)] = "indirect"
