@@ -105,9 +105,12 @@ def lower(text: str) -> str:
     """``text.lower()``, with the characters in CASE_FIXES folded to the ASCII letters a
     case-insensitive detect-secrets pattern equates them with."""
     lowered = text.lower()
-    if lowered.isascii() or not any(char in lowered for char in CASE_FIX_CHARS):
+    if lowered.isascii():
         return lowered
-    return lowered.translate(CASE_FIXES)
+    for char in CASE_FIX_CHARS:  # (str.replace runs in C; translate with a dict, per character)
+        if char in lowered:
+            lowered = lowered.replace(char, CASE_FIXES[ord(char)])
+    return lowered
 
 
 @dataclass(frozen=True)

@@ -402,6 +402,13 @@ def test_indirect_references_are_filtered_as_detect_secrets_does(tmp_path: Path)
         assert assert_same(scanner, [path]) >= 1  # the others are indirect references
 
 
+@given(text=st.text(alphabet="aAsSkK\u0131\u0130\u017f\u212a\u0307\u00df\u1e9e \n\u00e9", max_size=40))
+def test_lower_folds_the_characters_python_regexes_equate_with_ascii_letters(text: str) -> None:
+    from pytest_secrets.adapters.triggers import CASE_FIXES, lower
+
+    assert lower(text) == text.lower().translate(CASE_FIXES)
+
+
 # -- KeywordDetector runs only on lines its gate lets through ----------------------------------
 
 KEYWORD_PIECES = [
