@@ -12,6 +12,7 @@ import base64
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -19,6 +20,9 @@ from git_repos import high_entropy, random_text
 from pytest_secrets.adapters.detect_secrets import DetectorHit, default_config
 from pytest_secrets.adapters.fast_scan import Scanner, _NamedText
 from pytest_secrets.adapters.yaml_transform import transformed_lines
+
+# Where PyYAML was built without libyaml, the scanner always takes detect-secrets' own parse.
+requires_libyaml = pytest.mark.skipif(not yaml.__with_libyaml__, reason="PyYAML built without libyaml")
 
 VALUES = [
     "plain",
@@ -120,6 +124,7 @@ def test_libyaml_answers_only_with_detect_secrets_own_lines(text: str) -> None:
         assert fast == parse_file(text)
 
 
+@requires_libyaml
 def test_common_shapes_take_the_libyaml_path() -> None:
     from detect_secrets.transformers.yaml import YAMLTransformer
 
@@ -154,6 +159,7 @@ def ORDER(hit: DetectorHit) -> tuple[int, str, str]:  # noqa: N802 - used as a s
     return (hit.line, hit.type, hit.secret_hash)
 
 
+@requires_libyaml
 @pytest.mark.parametrize("name", ["ci.yml", "docker-compose.yaml"])
 def test_the_scanner_reports_what_scan_file_does_through_libyaml(tmp_path: Path, name: str) -> None:
     b64 = high_entropy()
@@ -252,6 +258,7 @@ def test_libyaml_gives_detect_secrets_lines_for_nested_block_documents(text: str
         assert fast == parse_file(text)
 
 
+@requires_libyaml
 def test_modules_imported_anew_give_the_same_findings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """pytester's in-process runs drop the modules first imported during them, and the next
     import makes new ones. detect-secrets imported anew keeps the libyaml path; PyYAML imported
