@@ -122,7 +122,7 @@ _YAML_TRANSFORMER = "detect_secrets.transformers.yaml.YAMLTransformer"
 _BUILTIN_TRANSFORMERS = [
     "detect_secrets.transformers.config.ConfigFileTransformer",
     "detect_secrets.transformers.config.EagerConfigFileTransformer",
-    "detect_secrets.transformers.yaml.YAMLTransformer",
+    _YAML_TRANSFORMER,
 ]
 
 
