@@ -253,7 +253,7 @@ def test_corrupt_object_fails_with_a_clear_message(project: SecretsProject, repo
     stored.write_bytes(b"not a zlib stream")
     result = project.run_subprocess("-k", "git-history")
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(["*1 blob(s) could not be read (missing or corrupt objects)*", "*git fsck*"])
+    result.stdout.fnmatch_lines(["*1 object(s) could not be read (missing or corrupt objects)*", "*git fsck*"])
 
 
 def test_git_not_installed_skips_with_the_reason(
@@ -354,3 +354,58 @@ def test_a_baseline_entry_for_one_github_token_does_not_accept_another(project: 
     output = result.stdout.str()
     assert f"fp {fingerprint_of(leaked)}" in output and "deploy.md:1" in output
     assert f"fp {fingerprint_of(documented)}" not in output
+
+
+def _partial_clone(tmp_path: Path, destination: Path, object_filter: str) -> tuple[str, str]:
+    """A clone of a three-commit history made with ``--filter=object_filter``, whose remote is
+    then gone: any object git fetched lazily would fail loudly. Returns (the value committed
+    and deleted before the clone, the value in today's tree)."""
+    deleted, today = aws_key(), aws_key()
+    origin = Repo(tmp_path / "origin")
+    origin.git("config", "uploadpack.allowFilter", "true")
+    origin.commit("oops", **{"old.py": f'KEY = "{deleted}"\n'})
+    origin.remove("old.py")
+    origin.commit("remove it")
+    origin.commit("app", **{"app/settings.py": f'KEY = "{today}"\n', "pytest.ini": "[pytest]\n"})
+    clone = Repo(destination, init=False)
+    clone.git("clone", "-q", f"--filter={object_filter}", f"file://{origin.path}", ".")
+    clone.git("config", "remote.origin.url", str(tmp_path / "gone"))
+    return deleted, today
+
+
+@pytest.mark.parametrize("object_filter", ["blob:none", "tree:0"])
+def test_partial_clone_names_what_was_never_fetched_and_fetches_nothing(
+    project: SecretsProject, tmp_path: Path, object_filter: str
+) -> None:
+    clone = project.path / "clone"
+    deleted, today = _partial_clone(tmp_path, clone, object_filter)
+    result = project.pytester.runpytest_subprocess(
+        str(clone), "--rootdir", str(clone), "--secrets-audit", "-k", "git-history"
+    )
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        ["*partial clone: * object(s) reachable from the refs were never fetched from the promisor remote*"]
+    )
+    output = result.stdout.str() + result.stderr.str()
+    assert f"fp {fingerprint_of(today)}" in output  # today's tree was checked out: it is audited
+    assert f"fp {fingerprint_of(deleted)}" not in output  # never fetched, so never read
+    assert "could not fetch" not in output and "promisor remote" in output
+    assert today not in output and deleted not in output
+
+
+def test_a_sha256_repository_is_audited(project: SecretsProject) -> None:
+    repo = Repo(project.path, init=False)
+    repo.git("init", "-q", "-b", "main", "--object-format=sha256")
+    key = aws_key()
+    repo.commit("base", **{".gitignore": ".pytest_cache/\n__pycache__/\n"})
+    introducing = repo.commit("oops", **{"settings.py": f'KEY = "{key}"\n'})
+    repo.remove("settings.py")
+    repo.commit("remove it")
+    assert len(introducing) == 64
+    result = project.run_subprocess("-k", "git-history")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines([f"*settings.py:1 commit {introducing[:10]} AWS Access Key*[[]fp {fingerprint_of(key)}[]]"])
+    repo.commit("more", **{"notes.txt": "nothing secret\n"})
+    again = project.run_subprocess("-k", "git-history")  # the per-blob cache holds 64-digit ids
+    again.assert_outcomes(failed=1)
+    again.stdout.fnmatch_lines(["*scanned: 4 commits, 1 refs, * blobs, * scanned, 3 from cache*"])

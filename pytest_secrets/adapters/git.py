@@ -18,7 +18,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-NULL_SHA = "0" * 40
 
 
 class GitError(Exception):
@@ -39,6 +38,10 @@ def git_executable() -> str:
 def _env() -> dict[str, str]:
     env = dict(os.environ)
     env["GIT_OPTIONAL_LOCKS"] = "0"  # never take the index lock for a read-only audit
+    # A partial clone fetches missing objects from its remote when a command needs them: one
+    # fetch per object, over the network. git 2.44+ honours this; for older gits the listing
+    # passes --missing=print and nothing else reads a missing object.
+    env["GIT_NO_LAZY_FETCH"] = "1"
     env.setdefault("LC_ALL", "C")
     env.pop("GIT_DIR", None)
     env.pop("GIT_WORK_TREE", None)
@@ -153,7 +156,7 @@ def head(root: Path) -> tuple[str | None, str | None]:
 def stash_commits(root: Path) -> list[str]:
     """Every stash entry (``refs/stash`` names only the newest; the others live in its reflog)."""
     out = run(root, "reflog", "show", "--format=%H", "refs/stash", "--", check=False)
-    return [line for line in out.decode().split() if len(line) == 40]
+    return [line for line in out.decode().split() if is_object_id(line)]
 
 
 def is_shallow(root: Path) -> bool:
@@ -194,29 +197,90 @@ def unquote_path(text: str) -> str:
     return text
 
 
-def reachable_blobs(root: Path, tips: Iterable[str], started: Pending | None = None) -> dict[str, str]:
-    """Every blob reachable from ``tips``, each with the first path git names it by;
-    ``started`` is :func:`start_reachable_blobs`'s."""
+# A full object id: 40 hex digits (SHA-1), or 64 in a SHA-256 repository.
+_OBJECT_ID = re.compile("[0-9a-f]{40}(?:[0-9a-f]{24})?")
+
+
+def is_object_id(text: str) -> bool:
+    return _OBJECT_ID.fullmatch(text) is not None
+
+
+@dataclass(frozen=True)
+class Listing:
+    """Every blob reachable from the tips, each with the first path git names it by, and the
+    reachable objects missing from the object store (a partial clone's unfetched objects, or
+    corruption): git cannot say what those are or what they hold."""
+
+    blobs: dict[str, str]
+    missing: list[str]
+
+
+def reachable_blobs(
+    root: Path, tips: Iterable[str], started: Pending | None = None, partial: bool = False
+) -> Listing:
+    """The :class:`Listing` of ``tips``; ``started`` is :func:`start_reachable_blobs`'s.
+
+    ``partial`` (a partial clone): missing objects are listed, not fetched. Otherwise git fails
+    on a missing tree (:class:`GitError`); a missing blob is found when it is read.
+    """
     tip_list = sorted(set(tips))
     if not tip_list:
-        return {}
-    found = (started or start_reachable_blobs(root, tip_list)).succeeded()
+        return Listing({}, [])
+    found = (started or start_reachable_blobs(root, tip_list, partial)).succeeded()
     filtered = found is not None
     # A git older than 2.32 has no type filter: list every object, then keep the blobs.
-    out = found if found is not None else run(root, "rev-list", "--objects", "--stdin", stdin=_stdin(tip_list))
+    out = found if found is not None else run(root, *_list_objects(partial), stdin=_stdin(tip_list))
     candidates: dict[str, str] = {}
+    missing: list[str] = []
+    # Lines are "id path" (a commit's have no path), or "?id" for a missing object.
     for line in out.decode("utf-8", "surrogateescape").split("\n"):
-        if len(line) > 41 and line[40] == " ":
-            candidates[line[:40]] = line[41:]
+        if line[:1] == "?":
+            missing.append(line[1:])
+        else:
+            sha, _, path = line.partition(" ")
+            if path:
+                candidates[sha] = path
     if filtered:
-        return candidates
+        return Listing(candidates, missing)
     # Without the filter, trees have paths too: keep the blobs.
     types = object_types(root, candidates)
-    return {sha: path for sha, path in candidates.items() if types.get(sha) == "blob"}
+    return Listing({sha: path for sha, path in candidates.items() if types.get(sha) == "blob"}, missing)
 
 
-def start_reachable_blobs(root: Path, tips: Iterable[str]) -> Pending:
-    return Pending(root, "rev-list", "--objects", "--filter=object:type=blob", "--stdin", stdin=_stdin(tips))
+def _list_objects(partial: bool) -> tuple[str, ...]:
+    # --missing=print names a missing object ('?id') instead of fetching it (or failing). With
+    # a type filter, a missing object of another type goes unnamed: see missing_trees.
+    return ("rev-list", "--objects", "--stdin", *(("--missing=print",) if partial else ()))
+
+
+def start_reachable_blobs(root: Path, tips: Iterable[str], partial: bool = False) -> Pending:
+    return Pending(root, *_list_objects(partial), "--filter=object:type=blob", stdin=_stdin(tips))
+
+
+def start_missing_trees(root: Path, tips: Iterable[str]) -> Pending:
+    """The trees reachable from ``tips`` that a partial clone lacks (a treeless clone's), for
+    :func:`missing_trees`. What they hold cannot be listed."""
+    return Pending(root, *_list_objects(True), "--filter=object:type=tree", stdin=_stdin(tips))
+
+
+def missing_trees(started: Pending) -> list[str]:
+    return [line[1:] for line in started.result().decode().split("\n") if line[:1] == "?"]
+
+
+def partial_clone_filters(root: Path) -> list[str] | None:
+    """None if the repository is no partial clone; else the filters its promisor remotes
+    fetch with (``blob:none``, ``tree:0``...; empty if none is recorded)."""
+    pattern = r"^(extensions\.partialclone|remote\..*\.(promisor|partialclonefilter))$"
+    out = run(root, "config", "--get-regexp", pattern, check=False).decode("utf-8", "replace")
+    partial, filters = False, []
+    for line in out.splitlines():
+        key, _, value = line.partition(" ")
+        if key == "extensions.partialclone" or (key.endswith(".promisor") and value.lower() in ("true", "yes", "on", "1")):
+            partial = True
+        elif key.endswith(".partialclonefilter") and value:
+            filters.append(value)
+    return filters if partial else None
+
 
 
 def object_types(root: Path, shas: Iterable[str]) -> dict[str, str]:
@@ -236,8 +300,9 @@ def blob_sizes_in_pack_order(root: Path, started: Pending | None = None) -> list
     out = (started or start_blob_sizes(root)).result()
     result = []
     for line in out.decode().split("\n"):
-        if line[41:45] == "blob":
-            result.append((line[:40], int(line[46:])))
+        parts = line.split(" ")
+        if len(parts) == 3 and parts[1] == "blob":
+            result.append((parts[0], int(parts[2])))
     return result
 
 

@@ -19,8 +19,17 @@ SHALLOW_FIX = (
     "Fetch the whole history ('git fetch --unshallow'; in GitHub Actions, actions/checkout with "
     "fetch-depth: 0), or accept a partial audit with secrets_accept_shallow = true."
 )
-MISSING_MESSAGE = "{count} blob(s) could not be read (missing or corrupt objects): that part of history was not audited"
-MISSING_FIX = "Run 'git fsck'; in a partial clone, fetch the missing objects ('git fetch --refetch')."
+MISSING_MESSAGE = (
+    "{count} object(s) could not be read (missing or corrupt objects): that part of history was not audited"
+)
+PARTIAL_MESSAGE = (
+    "partial clone: {count} object(s) reachable from the refs were never fetched from the promisor remote: "
+    "that part of history was not audited"
+)
+PARTIAL_FIX = (
+    "Audit a full clone (without --filter; in GitHub Actions, actions/checkout without 'filter'), or fetch "
+    "every object ('git config --unset remote.origin.partialclonefilter', then 'git fetch --refetch --tags origin')."
+)
 ERROR_FIX = "Run 'git fsck' to find the damaged objects, then restore them from another clone."
 BASELINE_FIX = "Regenerate it with 'detect-secrets scan > {baseline}', then review it with 'detect-secrets audit'."
 
@@ -82,8 +91,10 @@ class GitHistoryCheck:
         if scan.shallow and not context.settings.accept_shallow:
             message = SHALLOW_MESSAGE.format(commits=scan.commits, boundary=scan.shallow_boundary)
             problems.append(Finding(self.name, message, SHALLOW_FIX))
-        if scan.missing:
-            problems.append(Finding(self.name, MISSING_MESSAGE.format(count=scan.missing), MISSING_FIX))
+        if scan.missing and scan.partial_clone:
+            problems.append(Finding(self.name, PARTIAL_MESSAGE.format(count=scan.missing), PARTIAL_FIX))
+        elif scan.missing:
+            problems.append(Finding(self.name, MISSING_MESSAGE.format(count=scan.missing), ERROR_FIX))
         return problems
 
     def _secrets(

@@ -111,7 +111,8 @@ class HistoryScan:
     skipped_huge: int = 0
     not_text: int = 0  # binary or not UTF-8: detect-secrets skips them (known values still searched)
     excluded: int = 0  # skipped by detect-secrets' file-name filters (non-text extensions, lock files...)
-    missing: int = 0
+    missing: int = 0  # reachable objects not in the object store, or unreadable
+    partial_clone: bool = False  # missing objects belong to a partial clone (never fetched)
     shallow: bool = False
     shallow_boundary: int = 0
     submodules: list[str] = field(default_factory=list)
@@ -190,8 +191,15 @@ def scan_history(
     if result.shallow:
         result.shallow_boundary = len(git.shallow_boundary(root))
     state = _state_id(refs, tips, result.shallow)
+    width = len(tips[0]) if tips else 40  # object ids: SHA-1, or SHA-256 (64 hex digits)
     summary = cache if (use_cache and _cache_usable(cache, config)) else None
-    if summary is not None and summary.get("state") == state and summary.get("values_key") == matcher.values_key:
+    # A summary with missing objects is not reused: they may have been fetched since.
+    if (
+        summary is not None
+        and summary.get("state") == state
+        and summary.get("values_key") == matcher.values_key
+        and not summary.get("missing")
+    ):
         try:
             _from_summary(result, summary)
         except (TypeError, ValueError, KeyError, AttributeError):
@@ -211,7 +219,7 @@ def scan_history(
     cache = None
     if use_cache and summary is not None and load_blob_cache is not None:
         detail = load_blob_cache()
-        cache = detail if detail is not None and _cache_usable(detail, config) and _detail_is_sound(detail) else None
+        cache = detail if detail is not None and _cache_usable(detail, config) and _detail_is_sound(detail, width) else None
 
     # git lists the object store and walks the history (blobs and their paths) while, for a
     # full scan, this process sets detect-secrets up and starts the workers. Then git reads
@@ -219,15 +227,24 @@ def scan_history(
     # waits for that until the end: started earlier, it slowed the set-up on two cores).
     full = cache is None
     history: git.Pending | None = None
+    # A partial clone lacks objects, which git must not fetch (one by one, over the network).
+    # When its filter may leave trees out (a treeless clone), git log would fetch them: no
+    # commit is looked up there (findings name the path, not the commit).
+    partial_filters = git.partial_clone_filters(root)
+    partial = partial_filters is not None
+    may_log = partial_filters is None or (
+        bool(partial_filters) and all(spec.startswith("blob:") for spec in partial_filters)
+    )
+    missing_trees = git.start_missing_trees(root, tips) if tips and not may_log else None
     counting = git.start_count_commits(root, tips) if tips and not full else None
-    listing = git.start_reachable_blobs(root, tips) if tips else None
+    listing = git.start_reachable_blobs(root, tips, partial) if tips else None
     sizing = git.start_blob_sizes(root)
     scanner: Scanner | None = None
     pool: WorkerPool | None = None
     try:
         if cache is None:
             scanner = Scanner(config).__enter__()  # a full scan needs it: set up while git lists
-            history = git.start_history_log(root, tips) if tips else None
+            history = git.start_history_log(root, tips) if tips and may_log else None
         stored = git.blob_sizes_in_pack_order(root, sizing)
         if cache is None:
             early = _worker_count(processes, sum(size for _, size in stored if size <= MAX_BLOB_BYTES))
@@ -235,7 +252,9 @@ def scan_history(
             pool = pool if pool is not None and pool.start() else None
         if counting is not None:
             result.commits = git.count_commits(root, tips, counting)
-        blobs = git.reachable_blobs(root, tips, listing)
+        reachable = git.reachable_blobs(root, tips, listing, partial)
+        blobs = reachable.blobs
+        unfetched = reachable.missing + (git.missing_trees(missing_trees) if missing_trees is not None else [])
         stored_ids = {sha for sha, _ in stored}
         unlisted = [sha for sha in blobs if sha not in stored_ids]
         if unlisted:
@@ -252,7 +271,7 @@ def scan_history(
         scanned_before: set[str] = set()
         known_valid = False
         if cache is not None:
-            scanned_before = _unpack_ids(cache.get("scanned", ""))
+            scanned_before = _unpack_ids(cache.get("scanned", ""), width)
             cached_detector = cache.get("detector", {})
             known_valid = cache.get("values_key") == matcher.values_key
             cached_known = cache.get("known", {}) if known_valid else {}
@@ -268,15 +287,16 @@ def scan_history(
         found = _Found(
             detector={sha: hits for sha, hits in cached_detector.items() if sha in blobs},
             known={sha: hits for sha, hits in cached_known.items() if sha in blobs} if known_valid else {},
-            not_text=set(_unpack_ids(cache.get("not_text", ""))) & set(blobs) if cache else set(),
-            excluded=set(_unpack_ids(cache.get("excluded", ""))) & set(blobs) if cache else set(),
+            not_text=set(_unpack_ids(cache.get("not_text", ""), width)) & set(blobs) if cache else set(),
+            excluded=set(_unpack_ids(cache.get("excluded", ""), width)) & set(blobs) if cache else set(),
         )
-        huge: set[str] = set(_unpack_ids(cache.get("huge", ""))) & set(blobs) if cache else set()
+        huge: set[str] = set(_unpack_ids(cache.get("huge", ""), width)) & set(blobs) if cache else set()
 
         order = [(sha, size) for sha, size in stored if sha in to_read]
         listed = {sha for sha, _ in order}
         missing = [sha for sha in to_read if sha not in listed]  # not in the object store
-        result.missing = len(missing)
+        result.missing = len(missing) + len(unfetched)
+        result.partial_clone = partial and bool(unfetched)
         readable = []
         for sha, size in order:
             if size > MAX_BLOB_BYTES:
@@ -296,7 +316,7 @@ def scan_history(
         background: _Background | None = None
         if history is not None:
             background = _Background(git.history_log, root, tips, history)
-        elif tips and len(need_detector) >= EARLY_INTRODUCTIONS_BLOBS:
+        elif tips and may_log and len(need_detector) >= EARLY_INTRODUCTIONS_BLOBS:
             background = _Background(git.history_log, root, tips)
         if pool is not None:
             scanned = _scan_in_workers(pool, work, matcher, progress)
@@ -328,14 +348,17 @@ def scan_history(
     log: git.HistoryLog | None = background.result() if background is not None else None
     if log is not None and counting is None:
         result.commits = log.commits
+    elif full and not may_log and tips:
+        result.commits = git.count_commits(root, tips)
     if unknown and log is not None:
         intro.update(log.introductions(unknown))
-    elif unknown:
+    elif unknown and may_log:
         intro.update(git.introductions(root, tips, unknown))
     result.introductions = intro
     result.paths = {sha: blobs[sha] for sha in finding_blobs if sha in blobs}
     result.findings = _findings(detector_hits, known_hits)
-    scanned_now = (scanned_before & set(blobs)) | {sha for sha, _ in readable if sha in need_detector} | huge
+    unread = set(scanned["missing"])  # to be read again next time
+    scanned_now = (scanned_before & set(blobs)) | {sha for sha, _ in readable if sha in need_detector and sha not in unread} | huge
     result.groups = _group(result.findings, intro, result.paths)
     result.cache_payloads = {
         "": {
@@ -447,12 +470,13 @@ def _cache_usable(cache: dict[str, Any] | None, config: DetectorConfig) -> bool:
     return isinstance(cache, dict) and cache.get("version") == CACHE_VERSION and cache.get("config") == config.key
 
 
-def _detail_is_sound(detail: dict[str, Any]) -> bool:
-    """The per-blob cache has the shapes this version writes (else it is ignored, not trusted)."""
+def _detail_is_sound(detail: dict[str, Any], width: int) -> bool:
+    """The per-blob cache has the shapes this version writes, for object ids ``width`` hex
+    digits long (else it is ignored, not trusted)."""
     packed = ("scanned", "huge", "not_text", "excluded")
     mappings = ("detector", "known", "introductions")
     return all(
-        isinstance(detail.get(name, ""), str) and len(detail.get(name, "")) % 40 == 0 for name in packed
+        isinstance(detail.get(name, ""), str) and len(detail.get(name, "")) % width == 0 for name in packed
     ) and all(isinstance(detail.get(name, {}), dict) for name in mappings)
 
 
@@ -558,8 +582,8 @@ def _pack_ids(ids: set[str] | list[str]) -> str:
     return "".join(sorted(ids))
 
 
-def _unpack_ids(packed: str) -> set[str]:
-    return {packed[i : i + 40] for i in range(0, len(packed), 40)}
+def _unpack_ids(packed: str, width: int) -> set[str]:
+    return {packed[i : i + width] for i in range(0, len(packed), width)}
 
 
 def _submodules(root: Path) -> list[str]:
