@@ -409,3 +409,21 @@ def test_a_sha256_repository_is_audited(project: SecretsProject) -> None:
     again = project.run_subprocess("-k", "git-history")  # the per-blob cache holds 64-digit ids
     again.assert_outcomes(failed=1)
     again.stdout.fnmatch_lines(["*scanned: 4 commits, 1 refs, * blobs, * scanned, 3 from cache*"])
+
+
+def test_a_repository_git_refuses_to_read_fails_and_says_why(
+    project: SecretsProject, repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A checkout owned by another user (a CI container's, say): git's safe.directory check.
+    git's own switch makes it see another owner, so this runs as any user."""
+    repo.commit("one", **{"a.py": "x = 1\n"})
+    monkeypatch.setenv("GIT_TEST_ASSUME_DIFFERENT_OWNER", "1")
+    result = run(project)
+    result.assert_outcomes(failed=2)
+    result.stdout.fnmatch_lines(
+        [
+            f"*git refuses to read the repository at {project.path}: it belongs to another user*not audited",
+            f"*git config --global --add safe.directory {project.path}",
+        ]
+    )
+    assert "not inside a git repository" not in result.stdout.str()

@@ -24,6 +24,15 @@ class GitError(Exception):
     """git failed or the repository cannot be read; the message says what to do."""
 
 
+class GitRefused(GitError):
+    """git will not read the repository (owned by another user, damaged...); ``fix`` says what
+    to do."""
+
+    def __init__(self, message: str, fix: str) -> None:
+        super().__init__(message)
+        self.fix = fix
+
+
 class GitMissing(GitError):
     """The git executable is not installed or not on PATH."""
 
@@ -110,16 +119,41 @@ class Pending:
 
 
 def toplevel(path: Path) -> Path | None:
-    """The work tree's top folder containing ``path``, or None if it is not in a repository."""
+    """The work tree's top folder containing ``path``, or None if it is not in a repository;
+    :class:`GitRefused` if it is in one git will not read."""
     command = [git_executable(), "-C", str(path), "rev-parse", "--show-toplevel"]
     try:
-        result = subprocess.run(command, capture_output=True, env=_env(), check=False)
+        # Untranslated messages: they tell "no repository" from "a repository git refuses".
+        result = subprocess.run(command, capture_output=True, env={**_env(), "LC_ALL": "C"}, check=False)
     except OSError as error:
         raise GitMissing(f"git could not be started: {error.strerror}") from None
     if result.returncode != 0:
-        return None
+        reason = result.stderr.decode("utf-8", "replace")
+        if "not a git repository" in reason:
+            return None
+        if "dubious ownership" in reason:
+            named = re.search(r"dubious ownership in repository at '(.+)'", reason)
+            top = named.group(1) if named else "<the repository's top folder>"
+            raise GitRefused(
+                f"git refuses to read the repository at {top}: it belongs to another user "
+                "(git's safe.directory check), so it was not audited",
+                f"Run the audit as the repository's owner, or mark it safe: git config --global --add safe.directory {top}",
+            )
+        raise GitRefused(
+            f"git cannot read the repository holding {path} ({first_error(reason)}), so it was not audited",
+            "Run 'git status' there to see why.",
+        )
     text = result.stdout.decode("utf-8", "surrogateescape").strip()
     return Path(text) if text else None
+
+
+def first_error(stderr: str) -> str:
+    """git's own reason: its first ``fatal:`` or ``error:`` line, else its last line."""
+    lines = [line.strip() for line in stderr.strip().splitlines() if line.strip()]
+    for line in lines:
+        if line.startswith(("fatal: ", "error: ")):
+            return line.partition(": ")[2]
+    return lines[-1] if lines else "no reason given"
 
 
 def git_path(root: Path, name: str) -> Path:

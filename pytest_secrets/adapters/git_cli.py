@@ -13,6 +13,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from pytest_secrets.adapters.git import first_error
+
 TIMEOUT_SECONDS = 60
 
 
@@ -52,8 +54,8 @@ def _run(folder: Path, *args: str, stdin: bytes | None = None, ok: tuple[int, ..
     except subprocess.TimeoutExpired:
         raise GitUnavailable(f"'git {args[0]}' took longer than {TIMEOUT_SECONDS} s") from None
     if result.returncode not in ok:
-        message = result.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise GitUnavailable(message[-1] if message else f"'git {args[0]}' exited with {result.returncode}")
+        message = result.stderr.decode("utf-8", "replace")
+        raise GitUnavailable(first_error(message) if message.strip() else f"'git {args[0]}' exited with {result.returncode}")
     return result.stdout
 
 

@@ -39,7 +39,10 @@ class GitHistoryCheck:
     description: ClassVar[str] = "no secret in any commit of any branch, tag or stash (deleted files included)"
 
     def run(self, context: AuditContext) -> list[Finding]:
-        root = project.repository_root(context)
+        try:
+            root = project.repository_root(context)
+        except git.GitRefused as refused:
+            return [Finding(self.name, str(refused), refused.fix)]
         setup = project.detector_setup(context)
         head, _ = git.head(root)
         try:

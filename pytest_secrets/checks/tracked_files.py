@@ -26,7 +26,10 @@ class TrackedFilesCheck:
     )
 
     def run(self, context: AuditContext) -> list[Finding]:
-        top = project.repository_root(context)
+        try:
+            top = project.repository_root(context)
+        except git.GitRefused as refused:
+            return [Finding(self.name, str(refused), refused.fix)]
         setup = project.detector_setup(context)
         root = context.settings.root
         try:

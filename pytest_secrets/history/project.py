@@ -59,7 +59,9 @@ def fix_for_tree(baseline_file: str, live: bool) -> str:
 
 
 def repository_root(context: AuditContext) -> Path:
-    """The top folder of the project's git repository, or CheckCannotRun saying why not."""
+    """The top folder of the project's git repository, or CheckCannotRun saying why there is
+    none; :class:`~pytest_secrets.adapters.git.GitRefused` (the check fails) when there is
+    one git will not read."""
     try:
         top = git.toplevel(context.settings.root)
     except git.GitMissing as error:
