@@ -753,9 +753,8 @@ class Scanner:
     def _process_raw(self, filename: str, prepared: Prepared) -> list[tuple[str, str, int]]:
         """The raw lines: only those a strict trigger matches, found by one search of the text."""
         text, raw, subject = prepared.text, prepared.raw, prepared.subject
-        if not self._prefilter or self._always or (raw is None and len(subject) != len(text)):
-            # No pre-filter, a plugin with no trigger, or lower-casing changed the length
-            # (rare non-ASCII letters): line by line.
+        if not self._prefilter or self._always:
+            # No pre-filter, or a plugin with no trigger: line by line.
             return self._process_elements(_split_lines(text), filename)
         as_bytes = isinstance(subject, bytes)
         newline: Any = b"\n" if as_bytes else "\n"
@@ -767,10 +766,20 @@ class Scanner:
         line_index = 0
         position = 0
         by_text = raw is None or len(raw) == len(text)  # offsets in the subject are offsets in text
+        # Lower-casing changed the length (a few non-ASCII letters, such as 'İ', lower-case to
+        # two characters): the subject's lines are still the text's, by number.
+        by_number = text.split("\n") if raw is None and len(subject) != len(text) else None
         pragmas = "pragma" in text  # else the line before never matters (see _line_result)
         previous = ""
         for line_start, line_end in _matched_lines(strict, subject, prepared.first, newline, as_bytes):
-            if memo:
+            if memo and by_number is not None:
+                line_index += subject.count(newline, position, line_start)
+                position = line_start
+                line = by_number[line_index]
+                previous = by_number[line_index - 1] + "\n" if line_index and pragmas else ""
+                result = self._line_result(file_key, filename, line, previous)
+                found.extend((kind, secret, line_index + 1) for kind, secret in result)
+            elif memo:
                 previous_start = subject.rfind(newline, 0, line_start - 1) + 1 if line_start and pragmas else line_start
                 if by_text:
                     line, previous = text[line_start:line_end], text[previous_start:line_start]

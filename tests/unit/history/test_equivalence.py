@@ -135,6 +135,16 @@ def composite_files() -> dict[str, str]:
         "package-lock.json": f'{{"password": "{random_text(16)}"}}\n',
         "image.png.txt": f'password = "{random_text(16)}"\n',
         "unicode.py": f'# caf\u00e9 \u0130stanbul\npassword = "{random_text(16)}"\nx = "\u0130{high_entropy()}"\n',
+        # 'İ' lower-cases to two characters: the lowered text's offsets are not the text's.
+        "lowered_longer.py": (
+            "# \u0130\u0130\u0130stanbul\n"
+            f'password = "{random_text(16)}"\n'
+            "# pragma: allowlist nextline secret\n"
+            f'api_key = "{random_text(20)}"\n'
+            f'x = "\u0130{high_entropy()}"  # \u0130\n'
+            f'token = "{random_text(18)}"\n'
+            f'password = "{random_text(16)}"  # pragma: allowlist secret\n'
+        ),
         "noqa.yaml": f"- {high_entropy()}\n- key: {random_text(30)}\n",
         "bad.yaml": f"a: [unclosed\npassword: {random_text(16)}\n",
         "Dockerfile": f"ENV API_TOKEN={random_text(30)}\nARG PASSWORD={random_text(12)}\n",
