@@ -41,7 +41,7 @@ def repo_facts(repo: Path) -> tuple[int, int, float]:
     _, tips, _, _ = _tips(repo)
     commits = git.count_commits(repo, tips)
     sizes = dict(git.blob_sizes_in_pack_order(repo))
-    blobs = [sha for sha in git.reachable_blobs(repo, tips) if sha in sizes]
+    blobs = [sha for sha in git.reachable_blobs(repo, tips).blobs if sha in sizes]
     megabytes = sum(sizes[sha] for sha in blobs) / 1e6
     return commits, len(blobs), megabytes
 
@@ -166,7 +166,7 @@ def verify(repo: Path, processes: int, limit: int | None, match: str = "") -> in
     from pytest_secrets.history.engine import _tips
 
     _, tips, _, _ = _tips(repo)
-    reachable = git.reachable_blobs(repo, tips)
+    reachable = git.reachable_blobs(repo, tips).blobs
     blobs = [(sha, reachable[sha]) for sha, _ in git.blob_sizes_in_pack_order(repo) if sha in reachable]
     if match:
         patterns = match.split(",")
