@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from pytest_secrets.adapters import yaml_values
@@ -63,6 +64,16 @@ def _keep_pragma(match: re.Match[str]) -> str:
     return match.group() if "pragma" in match.group() else ""
 
 
+def _ascii_run(chars: str, needed: int) -> Any:
+    """google-re2, on bytes: a run of at least ``needed`` of the ASCII characters in ``chars``
+    (all an ASCII text can hold); None if there is none."""
+    members = sorted({char for char in chars if char.isascii()})
+    if not members:
+        return None
+    escaped = "".join(char if char.isalnum() else f"\\x{ord(char):02x}" for char in members)
+    return compile_both(f"[{escaped}]{{{needed},}}")[1]
+
+
 class TransformGate:
     """Whether the lines one of detect-secrets' transformers (YAML or INI) makes of a file can
     hold a finding, decided on the raw text without parsing it (PyYAML in pure Python and
@@ -103,8 +114,10 @@ class TransformGate:
     ) -> None:
         self.before, self.after = before, after
         self.skip_comments = skip_comments
-        self.runs: list[tuple[re.Pattern[str], int, Any]] = []
-        self.exact: list[re.Pattern[str]] = []
+        # Python's re for text with non-ASCII characters, google-re2 on the bytes of ASCII text
+        # (linear: re tries a charset run at every position of every shorter run).
+        self.runs: list[tuple[re.Pattern[str], Any, int, Any]] = []
+        self.exact: list[tuple[re.Pattern[str], Any]] = []
         self.pairs: list[tuple[tuple[Any, Any], tuple[Any, Any]]] = []  # (str, bytes) patterns
         self.continued: tuple[tuple[Any, Any], tuple[Any, Any]] | None = None  # INI: keyword, indented line
         # YAML: keyword assignments, checked one by one (a key holding a mapping holds no secret).
@@ -116,11 +129,12 @@ class TransformGate:
                 charset = str(plugin.plugin.charset)
                 needed = math.floor(2 ** float(plugin.plugin.entropy_limit)) + 1 - (1 if "\\" in charset else 0)
                 needed = max(1, needed)
-                self.runs.append((re.compile(f"[{re.escape(charset)}]{{{needed},}}"), needed, plugin.plugin))
+                pattern = re.compile(f"[{re.escape(charset)}]{{{needed},}}")
+                self.runs.append((pattern, _ascii_run(charset, needed), needed, plugin.plugin))
             elif plugin.name == "KeywordDetector" and (gate := keyword_gate(plugin.plugin)) is not None:
                 if yaml_keys:
                     others.append(f"(?:{gate.unassigned})")
-                    self.keyword, self.assignment = compile_both(gate.keyword)[0], compile_both(gate.assignment)[0]
+                    self.keyword, self.assignment = compile_both(gate.keyword), compile_both(gate.assignment)
                 else:
                     others.append(f"(?:{gate.whole})")
                     # configparser gives each line of a continued value to its key: a key
@@ -131,7 +145,7 @@ class TransformGate:
             elif plugin.name == "TwilioKeyDetector" and [
                 getattr(r, "pattern", None) for r in getattr(plugin.plugin, "denylist", ())
             ] == _TWILIO_PATTERNS:
-                self.exact.append(re.compile("|".join(_TWILIO_PATTERNS)))
+                self.exact.append((re.compile("|".join(_TWILIO_PATTERNS)), compile_both("|".join(_TWILIO_PATTERNS))[1]))
             elif plugin.builtin and plugin.name in PAIRED_TRIGGERS:
                 keyword, value, alone = PAIRED_TRIGGERS[plugin.name]
                 self.pairs.append((compile_both(keyword), compile_both(value)))
@@ -158,17 +172,26 @@ class TransformGate:
             return True
         if self.continued is not None and all(pattern[index].search(subject) for pattern in self.continued):
             return True
-        if any(pattern.search(text) for pattern in self.exact):
+        ascii_text = text.encode("ascii") if text.isascii() else None  # offsets are the text's
+        if any(
+            (pattern.search(text) if ascii_text is None else ascii_pattern.search(ascii_text))
+            for pattern, ascii_pattern in self.exact
+        ):
             return True
         if self.keyword is not None and self._keyword_assigned(text):
             return True
         end = len(text)
-        for pattern, needed, plugin in self.runs:
-            for match in pattern.finditer(text):
+        for pattern, ascii_pattern, needed, plugin in self.runs:
+            matches: Iterable[Any]
+            if ascii_text is None:
+                matches = pattern.finditer(text)
+            else:
+                matches = () if ascii_pattern is None else ascii_pattern.finditer(ascii_text)
+            for match in matches:
                 start, stop = match.span()
                 before = text[start - 1] if start else " "
                 after = text[stop] if stop < end else " "
-                run = match.group()
+                run = text[start:stop]
                 if not (after in self.after or not after.isascii()) or len(set(run)) < needed:
                     continue
                 # The strings the plugin tests: the whole run, and after each '=' where a value
@@ -189,8 +212,11 @@ class TransformGate:
         """A keyword assignment whose value may be a string (not a key holding a mapping)."""
         lowered = lower(text)
         plain: bool | None = None
-        for found in self.keyword.finditer(lowered):
-            assigned = self.assignment.match(lowered, found.end())
+        # google-re2 encodes a str on every call: search the bytes of ASCII text instead.
+        subject: str | bytes = lowered.encode("ascii") if lowered.isascii() else lowered
+        index = 1 if isinstance(subject, bytes) else 0
+        for found in self.keyword[index].finditer(subject):
+            assigned = self.assignment[index].match(subject, found.end())
             if assigned is None:
                 continue
             # The operator is the first of these after the keyword's run (see _keyword_gate).

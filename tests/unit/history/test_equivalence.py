@@ -577,8 +577,21 @@ def yaml_gate_cases() -> dict[str, str]:
         "crlf.yaml": f"key: {b64}\r\nrev: {sha}\r\n",
         "ini_shaped.yaml": f"[main]\nkey = {b64}\n",
         "nonascii.yaml": f"caf\u00e9: \u00e9{b64}\u00e9\nk: \u00e9 {sha}\n",
+        **at_the_entropy_limits("yaml", "key: {}\n"),
     }
     return cases
+
+
+def at_the_entropy_limits(extension: str, shape: str) -> dict[str, str]:
+    """Values just over the entropy plugins' limits, in ASCII and in non-ASCII text (the gate
+    searches the two differently): as many distinct characters as the limit needs, no more."""
+    draw = secrets.SystemRandom().sample
+    b64, hexed = "".join(draw(ALNUM, 23)), "".join(draw("0123456789abcdef", 9))  # log2: 4.52, 3.17
+    return {
+        f"b64_at_limit.{extension}": shape.format(b64),
+        f"hex_at_limit.{extension}": shape.format(hexed),
+        f"nonascii_at_limit.{extension}": "# caf\u00e9\n" + shape.format(b64) + shape.format(hexed),
+    }
 
 
 def check_gate(tmp_path: Path, cases: dict[str, str], minimum: int, skipped: tuple[str, ...], stat: str) -> None:
@@ -668,6 +681,7 @@ def ini_gate_cases() -> dict[str, str]:
         "hex_after_colon.txt": f"sha256:{sha}\nkey: {sha}\n",
         "pragma.ini": f"[main]\n# pragma: allowlist nextline secret\ntoken = {b64}\nother = {b64}x\n",
         "Makefile": f"TOKEN = {b64}\nall:\n\techo $(TOKEN)\n",
+        **at_the_entropy_limits("ini", "[main]\nkey = {}\n"),
     }
 
 
