@@ -404,7 +404,9 @@ def test_a_sha256_repository_is_audited(project: SecretsProject) -> None:
     assert len(introducing) == 64
     result = project.run_subprocess("-k", "git-history")
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines([f"*settings.py:1 commit {introducing[:10]} AWS Access Key*[[]fp {fingerprint_of(key)}[]]"])
+    result.stdout.fnmatch_lines(
+        [f"*settings.py:1 commit {introducing[:10]} AWS Access Key*[[]fp {fingerprint_of(key)}[]]"]
+    )
     repo.commit("more", **{"notes.txt": "nothing secret\n"})
     again = project.run_subprocess("-k", "git-history")  # the per-blob cache holds 64-digit ids
     again.assert_outcomes(failed=1)

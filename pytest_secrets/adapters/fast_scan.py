@@ -126,7 +126,7 @@ _BUILTIN_TRANSFORMERS = [
 ]
 
 
-def _always_true(text: str, raw: bytes | None) -> bool:
+def _always_true(text: str | None, raw: bytes | None) -> bool:
     return True
 
 
@@ -328,7 +328,7 @@ class Scanner:
         )
         self._parse_verdicts: dict[tuple[int, str], bool] = {}
         # Per file name: what decides whether a transformer other than YAML may rewrite it.
-        self._transform_checks: dict[str, list[Callable[[str, bytes | None], bool]]] = {}
+        self._transform_checks: dict[str, list[Callable[[str | None, bytes | None], bool]]] = {}
         self._plugins = [Plugin(plugin) for plugin in plugins]
         self._filename_stage = filter_stage(filters, {"filename"}, {"filename"})
         self._line_stage = filter_stage(filters, {"line"}, {"filename", "line", "context"})
@@ -501,9 +501,9 @@ class Scanner:
         self.stats["gated_out"] += 1
         return None
 
-    def _may_transform(self, filename: str, text: str, raw: bytes | None) -> bool:
+    def _may_transform(self, filename: str, text: str | None, raw: bytes | None) -> bool:
         """Whether a transformer other than YAML could rewrite this file's lines (``raw``: the
-        text in UTF-8, or None)."""
+        text in UTF-8, or None; ``text`` may be None where ``raw`` is ASCII)."""
         checks = self._transform_checks.get(filename)
         if checks is None:
             checks = []
@@ -555,6 +555,8 @@ class Scanner:
         self._versions.put(filename, Version(data, tuple(line_hits)))
         if not line_hits:
             return "clean", []
+        if text is None:
+            text = data.decode("ascii")
         found: list[tuple[str, str, int]] = []
         line_index, position = 0, 0
         for offset, verdict in line_hits:
@@ -563,19 +565,20 @@ class Scanner:
             found.extend((kind, secret, line_index + 1) for kind, secret in verdict)
         return "scan", _hits(found, text)
 
-    def _version_text(self, filename: str, data: bytes) -> tuple[bytes, str] | None:
+    def _version_text(self, filename: str, data: bytes) -> tuple[bytes, str | None] | None:
         """(bytes with newlines translated, text) when :meth:`scan_version` may reuse lines: a
-        file of a type no transformer parses, whose text the triggers search as bytes; else None."""
+        file of a type no transformer parses, whose text the triggers search as bytes; else None.
+        The text is None for ASCII bytes: the few lines read are decoded on their own."""
         if not self._plugins or self.is_file_excluded(filename):
             return None
         if self._determine_file_type(filename) is self._yaml_type:
             return None
         if b"\r" in data:
             data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        text: str | None = None
         if data.isascii():
             if not self._ascii_is_text:
                 return None
-            text = data.decode("ascii")
         else:
             if not self._utf8:
                 return None
@@ -589,15 +592,18 @@ class Scanner:
             return None
         return data, text
 
-    def _raw_line_hits(self, filename: str, data: bytes, text: str, start: int, end: int) -> list[tuple[int, Any]]:
-        """(line start, verdict) of each line in ``data[start:end]`` (whole lines) with findings."""
+    def _raw_line_hits(
+        self, filename: str, data: bytes, text: str | None, start: int, end: int
+    ) -> list[tuple[int, Any]]:
+        """(line start, verdict) of each line in ``data[start:end]`` (whole lines) with findings;
+        ``text`` is ``data`` decoded, or None (ASCII ``data``: its lines are decoded alone)."""
         subject = data[start:end].lower()
         strict = self._strict_bytes
         match = strict.search(subject)
         if match is None:
             return []
         file_key = self._file_key(filename)
-        by_text = len(data) == len(text)  # ASCII: offsets in data are offsets in text
+        by_text = text is not None and len(data) == len(text)  # offsets in data are offsets in text
         found = []
         for line_start, line_end in _matched_lines(strict, subject, match.start(), b"\n", True):
             line_start, line_end = line_start + start, line_end + start
@@ -605,6 +611,7 @@ class Scanner:
             if data.find(b"pragma", previous_start, line_start) < 0:
                 previous_start = line_start  # the line before matters only by a pragma (see _line_result)
             if by_text:
+                assert text is not None
                 line, previous = text[line_start:line_end], text[previous_start:line_start]
             else:
                 line = data[line_start:line_end].decode("utf-8")

@@ -137,7 +137,8 @@ def toplevel(path: Path) -> Path | None:
             raise GitRefused(
                 f"git refuses to read the repository at {top}: it belongs to another user "
                 "(git's safe.directory check), so it was not audited",
-                f"Run the audit as the repository's owner, or mark it safe: git config --global --add safe.directory {top}",
+                "Run the audit as the repository's owner, or mark it safe: "
+                f"git config --global --add safe.directory {top}",
             )
         raise GitRefused(
             f"git cannot read the repository holding {path} ({first_error(reason)}), so it was not audited",
@@ -309,7 +310,8 @@ def partial_clone_filters(root: Path) -> list[str] | None:
     partial, filters = False, []
     for line in out.splitlines():
         key, _, value = line.partition(" ")
-        if key == "extensions.partialclone" or (key.endswith(".promisor") and value.lower() in ("true", "yes", "on", "1")):
+        promisor = key.endswith(".promisor") and value.lower() in ("true", "yes", "on", "1")
+        if key == "extensions.partialclone" or promisor:
             partial = True
         elif key.endswith(".partialclonefilter") and value:
             filters.append(value)

@@ -55,7 +55,8 @@ def _run(folder: Path, *args: str, stdin: bytes | None = None, ok: tuple[int, ..
         raise GitUnavailable(f"'git {args[0]}' took longer than {TIMEOUT_SECONDS} s") from None
     if result.returncode not in ok:
         message = result.stderr.decode("utf-8", "replace")
-        raise GitUnavailable(first_error(message) if message.strip() else f"'git {args[0]}' exited with {result.returncode}")
+        reason = first_error(message) if message.strip() else f"'git {args[0]}' exited with {result.returncode}"
+        raise GitUnavailable(reason)
     return result.stdout
 
 

@@ -239,28 +239,33 @@ _NOT_INI_LINE = re.compile(r"^[^\s#;\[=:][^=:\n]*$", re.MULTILINE)
 _NOT_INI_LINE_UTF8 = ("(?m)^[^" + PYTHON_SPACE[1:-1] + r"#;\[=:][^=:\n]*$").encode()
 
 
-def may_parse_as_ini(text: str, raw: bytes | None = None) -> bool:
+def may_parse_as_ini(text: str | None, raw: bytes | None = None) -> bool:
     """False only when configparser must fail: the first significant line is no [section], or
     a later line has no delimiter (see :func:`may_parse_as_ini_with_header`; a markdown file
     opening with a ``[link](...)`` line, or a ``pyproject.toml`` with a list over several
-    lines, closed by a ``]`` line). ``raw``, when given, is ``text`` in UTF-8."""
+    lines, closed by a ``]`` line). ``raw``, when given, is ``text`` in UTF-8; ``text`` may be
+    None where ``raw`` is ASCII (each line is then decoded alone)."""
+    source: str | bytes = text if text is not None else raw or b""
+    newline: Any = "\n" if text is not None else b"\n"
     position = 0
-    while position <= len(text):
-        end = text.find("\n", position)
+    while position <= len(source):
+        end = source.find(newline, position)
         if end < 0:
-            end = len(text)
-        stripped = text[position:end].strip()
+            end = len(source)
+        line = source[position:end]
+        stripped = (line if isinstance(line, str) else line.decode("ascii")).strip()
         if stripped and not stripped.startswith(("#", ";")):
             return _SECTION.match(stripped) is not None and may_parse_as_ini_with_header(text, raw)
         position = end + 1
     return True
 
 
-def may_parse_as_ini_with_header(text: str, raw: bytes | None = None) -> bool:
+def may_parse_as_ini_with_header(text: str | None, raw: bytes | None = None) -> bool:
     """False only when configparser must fail on ``[global]\\n`` + text (a line with no delimiter).
-    ``raw``, when given, is ``text`` in UTF-8."""
+    ``raw``, when given, is ``text`` in UTF-8 (it must be, when ``text`` is None)."""
     if raw is not None:
         return _not_ini_line_bytes().search(raw) is None
+    assert text is not None
     return _NOT_INI_LINE.search(text) is None
 
 

@@ -219,7 +219,8 @@ def scan_history(
     cache = None
     if use_cache and summary is not None and load_blob_cache is not None:
         detail = load_blob_cache()
-        cache = detail if detail is not None and _cache_usable(detail, config) and _detail_is_sound(detail, width) else None
+        usable = detail is not None and _cache_usable(detail, config) and _detail_is_sound(detail, width)
+        cache = detail if usable else None
 
     # git lists the object store and walks the history (blobs and their paths) while, for a
     # full scan, this process sets detect-secrets up and starts the workers. Then git reads
@@ -358,7 +359,11 @@ def scan_history(
     result.paths = {sha: blobs[sha] for sha in finding_blobs if sha in blobs}
     result.findings = _findings(detector_hits, known_hits)
     unread = set(scanned["missing"])  # to be read again next time
-    scanned_now = (scanned_before & set(blobs)) | {sha for sha, _ in readable if sha in need_detector and sha not in unread} | huge
+    scanned_now = (
+        (scanned_before & set(blobs))
+        | {sha for sha, _ in readable if sha in need_detector and sha not in unread}
+        | huge
+    )
     result.groups = _group(result.findings, intro, result.paths)
     result.cache_payloads = {
         "": {
