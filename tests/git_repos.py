@@ -81,14 +81,15 @@ class Repo:
         if init:
             self.git("init", "-q", "-b", "main")
 
-    def git(self, *args: str, check: bool = True) -> str:
+    def git(self, *args: str, check: bool = True, stderr: bool = False) -> str:
+        """git's output (with ``stderr``, its error output too)."""
         env = git_environment(self.path)
         self._clock += 60
         env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = f"{self._clock} +0000"
         result = subprocess.run(["git", *args], cwd=self.path, env=env, capture_output=True, text=True, check=False)
         if check and result.returncode != 0:
             raise AssertionError(f"git {' '.join(args)} failed: {result.stderr}")
-        return result.stdout.strip()
+        return (result.stdout + result.stderr if stderr else result.stdout).strip()
 
     def write(self, name: str, content: str | bytes) -> Path:
         return write_file(self.path, name, content)

@@ -395,7 +395,9 @@ def test_partial_clone_names_what_was_never_fetched_and_fetches_nothing(
 
 def test_a_sha256_repository_is_audited(project: SecretsProject) -> None:
     repo = Repo(project.path, init=False)
-    repo.git("init", "-q", "-b", "main", "--object-format=sha256")
+    repo.git("init", "-q", "-b", "main", "--object-format=sha256", check=False)
+    if not (project.path / ".git").is_dir():
+        pytest.skip("this git cannot make SHA-256 repositories (git 2.29+ can)")
     key = aws_key()
     repo.commit("base", **{".gitignore": ".pytest_cache/\n__pycache__/\n"})
     introducing = repo.commit("oops", **{"settings.py": f'KEY = "{key}"\n'})
@@ -420,6 +422,8 @@ def test_a_repository_git_refuses_to_read_fails_and_says_why(
     git's own switch makes it see another owner, so this runs as any user."""
     repo.commit("one", **{"a.py": "x = 1\n"})
     monkeypatch.setenv("GIT_TEST_ASSUME_DIFFERENT_OWNER", "1")
+    if "dubious ownership" not in repo.git("rev-parse", "--show-toplevel", check=False, stderr=True):
+        pytest.skip("this git has no safe.directory check (git 2.35.2+ has)")
     result = run(project)
     result.assert_outcomes(failed=2)
     result.stdout.fnmatch_lines(
