@@ -283,6 +283,24 @@ def test_corrupt_object_is_a_clear_error(repo: Repo) -> None:
     assert result.missing == 1
 
 
+def test_a_repaired_object_is_read_on_the_next_run(repo: Repo) -> None:
+    """A run that could not read an object leaves no answer a later run would trust: not the
+    summary (the refs have not moved), not 'scanned' for that blob."""
+    key = aws_key()
+    repo.commit("one", **{"a.py": f'k = "{key}"\n', "b.py": "x = 1\n"})
+    stored = repo.path / ".git" / "objects" / repo.blob_id("HEAD:a.py")[:2] / repo.blob_id("HEAD:a.py")[2:]
+    good = stored.read_bytes()
+    stored.chmod(0o644)
+    stored.write_bytes(b"this is not a zlib stream")
+    damaged = scan(repo)
+    assert damaged.missing == 1 and fingerprint_of(key) not in fingerprints(damaged)
+    stored.write_bytes(good)
+    repaired = scan(repo, previous=damaged)
+    assert not repaired.warm and repaired.missing == 0
+    assert repaired.blobs_scanned == 1  # the other blob comes from the cache
+    assert [g.fingerprint for g in repaired.groups] == [fingerprint_of(key)]
+
+
 @pytest.mark.parametrize("method", ["fork", "forkserver"])
 def test_two_worker_processes_find_the_same(repo: Repo, method: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(engine, "CHUNK_BLOBS", 2)
