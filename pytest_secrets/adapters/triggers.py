@@ -12,6 +12,7 @@ import hashlib
 import inspect
 import math
 import sys
+import types
 from dataclasses import dataclass
 from typing import Any
 
@@ -142,7 +143,7 @@ def keyword_gate(plugin: Any) -> KeywordGate | None:
     as one (Python's ``\w`` is Unicode, google-re2's ASCII). So ``${{ secrets.X }}``,
     ``$VAR`` and ``${VAR:?}``, the keywords of CI and compose files, need no YAML parse.
     """
-    module = sys.modules.get(type(plugin).__module__)
+    module = _defining_module(type(plugin))
     words = getattr(module, "DENYLIST", None)
     if not isinstance(words, tuple) or not all(isinstance(word, str) for word in words):
         return None
@@ -158,6 +159,16 @@ def keyword_gate(plugin: Any) -> KeywordGate | None:
     assignment = rf"""[^\s:=!(\]'"`]*[\]'"`]*{space}*[:=!(][=>]*{space}*[@'"`]*{start}"""
     semicolon = rf"""[^\s]*{space}*['"`][^'"]*['"`];"""  # the keyword, a quoted value, ';'
     return KeywordGate(keyword, assignment, f"[!=][!=]{space}*[^\\s]*{keyword}|{keyword}{semicolon}")
+
+
+def _defining_module(cls: type) -> Any:
+    """The namespace of the module that defined ``cls``'s own functions (as they see it), else
+    ``sys.modules``' entry for its name: pytester's in-process runs can drop a module from
+    ``sys.modules`` while detect-secrets' cached plugin classes still come from it."""
+    for value in vars(cls).values():
+        if isinstance(value, types.FunctionType):
+            return types.SimpleNamespace(**value.__globals__)
+    return sys.modules.get(cls.__module__)
 
 
 # The SHA-256 of KeywordDetector's patterns (and flags) that keyword_gate was worked out for.

@@ -26,7 +26,6 @@ from __future__ import annotations
 import functools
 import io
 import re
-import sys
 import types
 from dataclasses import dataclass
 from typing import Any
@@ -52,7 +51,8 @@ class _ComposedText(io.StringIO):
 def transformed_lines(transformer: Any, text: str, filename: str) -> list[str] | None:
     """``transformer.parse_file`` of ``text`` (newlines translated) through libyaml, or None
     where that is not known to give the same lines: then call ``parse_file`` itself."""
-    parts = _parts(sys.modules.get(type(transformer).__module__))
+    transformer_class: Any = type(transformer)
+    parts = _parts(transformer_class)
     if parts is None or _UNSHARED_TEXT.search(text) or _UNSHARED_SYNTAX.search(text):
         return None
     if parts.non_printable.search(text):
@@ -123,23 +123,25 @@ class _Parts:
 
 
 @functools.lru_cache(maxsize=4)
-def _parts(module: types.ModuleType | None) -> _Parts | None:
-    """:class:`_Parts` for detect-secrets' YAML transformer ``module`` (the one the transformer's
-    class comes from: a module imported anew is a new key), or None where the path cannot run
-    (PyYAML without libyaml, or detect-secrets not shaped as expected). ``parse_file`` is
-    ``YAMLTransformer.parse_file`` with its code unchanged, run with its own globals in which
-    ``YAMLFileParser`` hands over the composed document instead of parsing: the module itself
-    is left alone."""
-    yaml = getattr(module, "yaml", None)
-    transformer = getattr(module, "YAMLTransformer", None)
-    parser = getattr(module, "YAMLFileParser", None)
+def _parts(transformer: Any) -> _Parts | None:
+    """:class:`_Parts` for detect-secrets' YAML transformer class (a class imported anew is a
+    new key), or None where the path cannot run (PyYAML without libyaml, or detect-secrets not
+    shaped as expected). Everything comes from the globals of the module that defined
+    ``parse_file``, not from ``sys.modules``, which may hold another import of it or none
+    (pytester's in-process runs drop modules first imported during them, while detect-secrets'
+    cached transformer list keeps their classes). ``parse_file`` runs with its code unchanged
+    and its own globals, in which ``YAMLFileParser`` hands over the composed document instead
+    of parsing: the module itself is left alone."""
     parse_file = getattr(transformer, "parse_file", None)
-    tag_dict_values = getattr(module, "_tag_dict_values", None)
+    module: dict[str, Any] = getattr(parse_file, "__globals__", None) or {}
+    yaml = module.get("yaml")
+    parser = module.get("YAMLFileParser")
+    tag_dict_values = module.get("_tag_dict_values")
     c_loader = getattr(yaml, "CSafeLoader", None)
     non_printable = getattr(getattr(getattr(yaml, "reader", None), "Reader", None), "NON_PRINTABLE", None)
     constructor = getattr(getattr(yaml, "constructor", None), "SafeConstructor", None)
     nodes = getattr(yaml, "nodes", None)
-    if module is None or not isinstance(parse_file, types.FunctionType) or not isinstance(parser, type):
+    if not isinstance(parse_file, types.FunctionType) or not isinstance(parser, type):
         return None
     if parse_file.__code__.co_freevars:
         return None  # a closure: its code cannot run with other globals alone
@@ -168,6 +170,6 @@ def _parts(module: types.ModuleType | None) -> _Parts | None:
             probe.dispose()
     except Exception:  # noqa: BLE001 - no usable libyaml
         return None
-    scope = dict(vars(module), YAMLFileParser=ComposedParser)
+    scope = dict(module, YAMLFileParser=ComposedParser)
     copy = types.FunctionType(parse_file.__code__, scope, parse_file.__name__, parse_file.__defaults__)
     return _Parts(copy, c_loader, non_printable, constructor, nodes, tag_dict_values)

@@ -283,3 +283,27 @@ def test_modules_imported_anew_give_the_same_findings(monkeypatch: pytest.Monkey
             assert sorted(scanner.scan_text("ci.yml", text), key=ORDER) == expected, prefixes
             assert scanner.stats["yaml_composed_by_libyaml"] == composed, prefixes
         assert transformed_lines(YAMLTransformer(), text, "ci.yml") in (None, parse_file(text))
+
+
+@requires_libyaml
+def test_the_fast_paths_hold_when_detect_secrets_modules_left_sys_modules(monkeypatch: pytest.MonkeyPatch) -> None:
+    """detect-secrets caches its transformer instances and plugin classes; pytester's in-process
+    runs can drop the modules they came from (first imported during such a run). The libyaml
+    path and the keyword gate read those modules through the classes, so they still run:
+    before, one test in some xdist workers saw detect-secrets' own YAML parse instead."""
+    import sys
+
+    from detect_secrets.plugins.keyword import KeywordDetector
+    from detect_secrets.transformers import get_transformers
+
+    from pytest_secrets.adapters.triggers import keyword_gate
+
+    text = f"env:\n  password: {random_text(14)}\n  token: {high_entropy()}\n"
+    get_transformers()  # the cached instances, as Scanner gets them
+    monkeypatch.delitem(sys.modules, "detect_secrets.transformers.yaml")
+    with Scanner(default_config()) as scanner:
+        found = scanner.scan_text("ci.yml", text)
+        assert scanner.stats["yaml_composed_by_libyaml"] == 1
+    assert len(found) == 2
+    monkeypatch.delitem(sys.modules, "detect_secrets.plugins.keyword")
+    assert keyword_gate(KeywordDetector()) is not None
