@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
-
 class GitError(Exception):
     """git failed or the repository cannot be read; the message says what to do."""
 
@@ -316,7 +315,6 @@ def partial_clone_filters(root: Path) -> list[str] | None:
         elif key.endswith(".partialclonefilter") and value:
             filters.append(value)
     return filters if partial else None
-
 
 
 def object_types(root: Path, shas: Iterable[str]) -> dict[str, str]:
