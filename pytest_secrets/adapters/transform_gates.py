@@ -145,7 +145,8 @@ class TransformGate:
             elif plugin.name == "TwilioKeyDetector" and [
                 getattr(r, "pattern", None) for r in getattr(plugin.plugin, "denylist", ())
             ] == _TWILIO_PATTERNS:
-                self.exact.append((re.compile("|".join(_TWILIO_PATTERNS)), compile_both("|".join(_TWILIO_PATTERNS))[1]))
+                twilio = "|".join(_TWILIO_PATTERNS)
+                self.exact.append((re.compile(twilio), compile_both(twilio)[1]))
             elif plugin.builtin and plugin.name in PAIRED_TRIGGERS:
                 keyword, value, alone = PAIRED_TRIGGERS[plugin.name]
                 self.pairs.append((compile_both(keyword), compile_both(value)))
