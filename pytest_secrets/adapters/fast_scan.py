@@ -32,7 +32,8 @@ memory, with changes that do not change the findings:
    under ``is_not_alphanumeric_string``, one of detect-secrets' defaults).
 7. Versions of one file (:meth:`Scanner.scan_version`, for histories): where no transformer
    rewrites the file, the lines it shares with the last version seen keep their verdicts and
-   only the changed lines are searched (:mod:`.blob_versions`).
+   only the changed lines are searched (:mod:`.blob_versions`), as they are: no lower-casing,
+   and the case-sensitive plugins' triggers in their own case (``triggers.CASED_TRIGGERS``).
 8. A YAML file that must be parsed is composed by libyaml (PyYAML's C parser) where that gives
    exactly the lines detect-secrets' pure-Python parse would (:mod:`.yaml_transform`).
 
@@ -94,7 +95,7 @@ from pytest_secrets.adapters.transform_gates import (
     may_parse_as_ini,
     may_parse_as_ini_with_header,
 )
-from pytest_secrets.adapters.triggers import CASE_FIX_CHARS, Plugin, compile_both, lower
+from pytest_secrets.adapters.triggers import CASE_FIX_CHARS, Plugin, compile_both, compile_bytes, lower
 from pytest_secrets.adapters.yaml_transform import transformed_lines
 from pytest_secrets.values import fingerprint_of
 
@@ -362,6 +363,8 @@ class Scanner:
         strict = "|".join(f"(?:{self._plugins[i].strict})" for i in tabled) + match_all
         loose = "|".join(f"(?:{self._plugins[i].loose})" for i in tabled) + match_all
         self._strict_str, self._strict_bytes = compile_both(strict)
+        # The same over text as it is (no lower-casing; case-sensitive plugins' triggers exact).
+        self._cased_bytes = compile_bytes("|".join(f"(?:{self._plugins[i].cased})" for i in tabled) + match_all)
         # A transformed line may hold text no raw line does: INI interpolation, YAML escapes...
         self._loose_str, self._loose_bytes = compile_both(f"{loose}|{INI_EXTRA}")
         self._yaml_str, self._yaml_bytes = compile_both(f"{loose}|{YAML_EXTRA}|{INI_EXTRA}")
@@ -597,8 +600,8 @@ class Scanner:
     ) -> list[tuple[int, Any]]:
         """(line start, verdict) of each line in ``data[start:end]`` (whole lines) with findings;
         ``text`` is ``data`` decoded, or None (ASCII ``data``: its lines are decoded alone)."""
-        subject = data[start:end].lower()
-        strict = self._strict_bytes
+        subject = data[start:end]
+        strict = self._cased_bytes
         match = strict.search(subject)
         if match is None:
             return []

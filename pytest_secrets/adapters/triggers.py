@@ -1,5 +1,6 @@
 """The pre-filter's triggers: what each built-in detect-secrets plugin needs on a line before it
-can report anything there, as google-re2 patterns over lower-cased text.
+can report anything there, as google-re2 patterns over lower-cased text (and, for text searched
+as it is, in the case the plugin matches: CASED_TRIGGERS).
 
 A line no trigger matches goes through no plugin (see :mod:`.fast_scan`, step 1). A plugin
 missing from these tables has no trigger and runs on every line. Each trigger is proved by
@@ -93,6 +94,49 @@ LOOSE_TRIGGERS: dict[str, str] = {
 LOOSE_TRIGGERS.update(
     (name, value + (f"|{alone}" if alone else "")) for name, (_, value, alone) in PAIRED_TRIGGERS.items()
 )
+
+# For text searched as it is, not lower-cased (a history's versions, see fast_scan): the
+# triggers of the plugins whose patterns are case-sensitive, in the case they match. Narrower
+# than their lower-case triggers: a lower-cased 'ac' or 'sk' and 32 letters or digits is in
+# many hashes and names, and 'private key' in many comments; Twilio's keys start with 'AC' or
+# 'SK', and the private key plugin wants 'PRIVATE KEY'. Every other trigger is used with (?i).
+CASED_TRIGGERS: dict[str, str] = {
+    "ArtifactoryDetector": r"AKC[a-zA-Z0-9]{10}|AP[{D}A-F][a-zA-Z0-9]{8}",
+    "AWSKeyDetector": r"A3T[A-Z0-9]|ABIA|ACCA|AKIA|ASIA|(?i:aws)",
+    "AzureStorageKeyDetector": r"AccountKey=",
+    "GitHubTokenDetector": r"gh[pousr]_",
+    "GitLabTokenDetector": r"glpat-|gldt-|glft-|glsoat-|glrt-|GR1348941|glcbt-|glimt-|glptt-|glagent-|gloas-",
+    "JwtTokenDetector": r"eyJ",
+    "MailchimpDetector": r"-us[0-9]",
+    "NpmDetector": r"_authToken=",
+    "OpenAIDetector": r"T3BlbkFJ",
+    "PrivateKeyDetector": r"PRIVATE KEY|PuTTY-User-Key-File-2",  # pragma: allowlist secret
+    "PypiTokenDetector": r"pypi-Ag",
+    "SendGridDetector": r"SG\.[a-zA-Z0-9_-]{22}\.",
+    "SquareOAuthDetector": r"sq0csp-",
+    "StripeDetector": r"k_live_",
+    "TwilioKeyDetector": r"(?:AC|SK)[a-z0-9]{32}",
+}
+# The SHA-256 (first 16 digits) of each of those plugins' patterns and flags, as in the
+# detect-secrets these were written for (digests, not secrets: hence the pragmas). Where they
+# differ, the (?i) form is used instead.
+_CASED_DIGESTS: dict[str, str] = {
+    "ArtifactoryDetector": "cecb5335d591c7f9",  # pragma: allowlist secret
+    "AWSKeyDetector": "c56e62eac628fab0",  # pragma: allowlist secret
+    "AzureStorageKeyDetector": "b3c6b30b84693e1a",  # pragma: allowlist secret
+    "GitHubTokenDetector": "7a15b9dc9cdda832",  # pragma: allowlist secret
+    "GitLabTokenDetector": "43143703537ee5cb",  # pragma: allowlist secret
+    "JwtTokenDetector": "9467ffe82cf262a7",  # pragma: allowlist secret
+    "MailchimpDetector": "456a7fdca1595f12",  # pragma: allowlist secret
+    "NpmDetector": "74e20259e60a05df",  # pragma: allowlist secret
+    "OpenAIDetector": "b9978c1a7ed456d6",  # pragma: allowlist secret
+    "PrivateKeyDetector": "6cc6a1f2255b607c",  # pragma: allowlist secret
+    "PypiTokenDetector": "4444587829219085",  # pragma: allowlist secret
+    "SendGridDetector": "de485eaa6063fe94",  # pragma: allowlist secret
+    "SquareOAuthDetector": "3ec2b9acea5c2c6d",  # pragma: allowlist secret
+    "StripeDetector": "1cd68ff6cdb28bbf",  # pragma: allowlist secret
+    "TwilioKeyDetector": "4442d9b1e7ad2437",  # pragma: allowlist secret
+}
 
 # The entropy plugins' trigger: a quoted run of charset characters long enough to pass the
 # plugin's limit (Shannon entropy cannot exceed log2 of the length); see Plugin.
@@ -215,6 +259,14 @@ class Plugin:
             self.loose = f"{charset}{{{max(1, length - 1)}}}"
         if self.strict is None:
             self.builtin = False  # unknown to the table: no trigger, no memo
+        # The trigger over text as it is (not lower-cased): see CASED_TRIGGERS.
+        self.cased: str | None = None
+        if self.strict is not None:
+            exact = CASED_TRIGGERS.get(self.name)
+            if exact is not None and denylist_digest(type(plugin)) == _CASED_DIGESTS[self.name]:
+                self.cased = exact
+            else:
+                self.cased = f"(?i:{self.strict})"
         # KeywordDetector's patterns backtrack over long lines (up to ~1 us a character); on a
         # line (lower-cased) holding a keyword but no assignment shape they cannot match.
         self.line_gate: Any = None
@@ -222,11 +274,30 @@ class Plugin:
             self.line_gate = compile_both(gate.whole)[0]
 
 
+def denylist_digest(cls: type) -> str:
+    """The SHA-256 (first 16 digits) of a regex plugin's patterns and their flags."""
+    patterns = {f"{getattr(p, 'pattern', '?')}\x00{getattr(p, 'flags', '?')}" for p in getattr(cls, "denylist", ())}
+    return hashlib.sha256("\n".join(sorted(patterns)).encode()).hexdigest()[:16]
+
+
 def compile_both(pattern: str) -> tuple[Any, Any]:
     """``pattern`` compiled by google-re2 for str and for UTF-8 bytes ({D}: a decimal digit)."""
     import re2
 
+    expanded = pattern.replace("{D}", r"\p{Nd}")
+    return re2.compile(expanded, _options()), compile_bytes(pattern)
+
+
+def compile_bytes(pattern: str) -> Any:
+    """``pattern`` compiled by google-re2 for UTF-8 bytes ({D}: a decimal digit)."""
+    import re2
+
+    return re2.compile(pattern.replace("{D}", r"\p{Nd}").encode(), _options())
+
+
+def _options() -> Any:
+    import re2
+
     options = re2.Options()
     options.max_mem = 64 << 20
-    expanded = pattern.replace("{D}", r"\p{Nd}")
-    return re2.compile(expanded, options), re2.compile(expanded.encode(), options)
+    return options

@@ -4,6 +4,7 @@ detect-secrets' own ``scan_file`` reports for it alone."""
 
 from __future__ import annotations
 
+import re
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -187,3 +188,35 @@ def test_a_requirements_file_is_not_parsed_for_a_plugin_that_cannot_report(scann
     assert scanner.scan_bytes("requirements.txt", content) == []
     assert scanner.stats["transformed"] == parsed
     assert reference(scanner, "requirements.txt", content) == []
+
+
+CASINGS = (str, str.upper, str.lower, str.swapcase)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_versions_in_every_case_report_what_scan_file_does(scanner: Scanner, name: str) -> None:
+    """Versions are searched as they are, not lower-cased, with the case-sensitive plugins'
+    triggers in their own case (``triggers.CASED_TRIGGERS``): every plugin's example, upper-cased,
+    lower-cased and with its case swapped, gets exactly what scan_file reports for it."""
+    mismatches, found = [], 0
+    for number, example in enumerate(plugin_examples()):
+        for casing in CASINGS:
+            content = f"x = 1\n{casing(example)}\n".encode()
+            found += len(reference(scanner, name, content))
+            mismatches += [f"example {number}, {casing.__name__}: {m}" for m in scan_versions(scanner, name, [content])]
+    assert mismatches == []
+    assert found > 150  # the cased examples do trigger the plugins
+
+
+def test_a_case_sensitive_trigger_is_used_only_for_the_patterns_it_was_written_for(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Were a plugin's patterns to change (here: Twilio's, made case-insensitive), its trigger in
+    its own case could miss what they match: the lower-case trigger is used, case-insensitively."""
+    from detect_secrets.plugins.twilio import TwilioKeyDetector
+
+    from pytest_secrets.adapters.triggers import CASED_TRIGGERS, TRIGGERS, Plugin
+
+    assert Plugin(TwilioKeyDetector()).cased == CASED_TRIGGERS["TwilioKeyDetector"]
+    monkeypatch.setattr(TwilioKeyDetector, "denylist", [re.compile(r"AC[a-z0-9]{32}", re.IGNORECASE)])
+    assert Plugin(TwilioKeyDetector()).cased == f"(?i:{TRIGGERS['TwilioKeyDetector']})"
