@@ -8,15 +8,16 @@ does not expose; that parse is the slowest step of a YAML-heavy history scan.
 
 In block context the recorded line has a simple form: a mapping value is composed right after
 the scanner has read its key and the ``:`` that follows it, which an implicit key keeps on its
-own line, so the value's line is its key's line. So for a document made only of block
-collections, flow sequences and scalars, with implicit keys (no ``? key``), no aliases (an
-alias re-records the line of the node it names) and no flow mappings (where detect-secrets
-records the line of the ``{``), this module composes the document with libyaml, records that
-line on each mapping value, and hands the result to detect-secrets' own code: its
-``_tag_dict_values`` (the record of each value), PyYAML's ``SafeConstructor``, and
-``YAMLTransformer.parse_file`` itself (run with the composed document in place of its parse).
-Anything else, any text the two parsers might read differently (tabs, a BOM, Unicode line
-breaks, characters PyYAML rejects) and any error, goes to detect-secrets' own parse, unchanged.
+own line, so the value's line is its key's line (for an explicit key, ``? key`` then
+``: value`` with only blank lines between, the line of that ``:``). So for a document made
+only of block collections, flow sequences and scalars, with no flow mappings (where
+detect-secrets records the line of the ``{``), this module composes the document with libyaml
+and builds what detect-secrets' parse would hand its ``parse_file`` (:class:`_Document`:
+its tagging of each value with that line, aliases re-recording it, and PyYAML's constructor),
+then runs ``YAMLTransformer.parse_file`` itself on it. Anything else, any text the two parsers
+might read differently (tabs, a BOM, Unicode line breaks, characters PyYAML rejects) and any
+error, goes to detect-secrets' own parse, unchanged. A probe document checks, once per
+process, that this still gives detect-secrets' lines.
 ``tests/unit/history/test_yaml_transform.py`` compares the two on generated documents, and
 ``benchmarks/history_bench.py --verify`` the whole scan with ``scan_file`` on real histories.
 """
@@ -34,9 +35,8 @@ from typing import Any
 # (separation rules differ in corner cases), a BOM, and the line breaks PyYAML counts beyond
 # '\n' (the caller has translated '\r').
 _UNSHARED_TEXT = re.compile("[\t\ufeff\x85\u2028\u2029]")
-# An explicit key ('? key' then ': value'), whose ':' may be on a later line than the key;
-# a directive ('%YAML 1.2'), whose versions the two parsers accept differently.
-_UNSHARED_SYNTAX = re.compile(r"(?:^|[\s\[{,])\?(?:\s|$)|^%", re.MULTILINE)
+# A directive ('%YAML 1.2'), whose versions the two parsers accept differently.
+_UNSHARED_SYNTAX = re.compile(r"^%", re.MULTILINE)
 
 
 class _ComposedText(io.StringIO):
@@ -51,9 +51,13 @@ class _ComposedText(io.StringIO):
 def transformed_lines(transformer: Any, text: str, filename: str) -> list[str] | None:
     """``transformer.parse_file`` of ``text`` (newlines translated) through libyaml, or None
     where that is not known to give the same lines: then call ``parse_file`` itself."""
-    transformer_class: Any = type(transformer)
-    parts = _parts(transformer_class)
-    if parts is None or _UNSHARED_TEXT.search(text) or _UNSHARED_SYNTAX.search(text):
+    parts = _parts(type(transformer))
+    return None if parts is None else transformed_lines_with(parts, transformer, text, filename)
+
+
+def transformed_lines_with(parts: _Parts, transformer: Any, text: str, filename: str) -> list[str] | None:
+    """:func:`transformed_lines` with the given :class:`_Parts`."""
+    if _UNSHARED_TEXT.search(text) or _UNSHARED_SYNTAX.search(text):
         return None
     if parts.non_printable.search(text):
         return None  # PyYAML rejects the text (a ReaderError): its own parse says so
@@ -65,7 +69,9 @@ def transformed_lines(transformer: Any, text: str, filename: str) -> list[str] |
             loader.dispose()
         if root is None or not _block_shaped(root, parts.nodes):
             return None
-        document = parts.constructor().construct_document(_recorded(root, parts))
+        document = _Document(text, parts).build(root)
+        if document is _DECLINED:
+            return None
         lines: list[str] = parts.parse_file(transformer, _ComposedText(text, filename, document))
     except Exception:  # noqa: BLE001 - any surprise: detect-secrets' own parse decides
         return None
@@ -73,41 +79,154 @@ def transformed_lines(transformer: Any, text: str, filename: str) -> list[str] |
 
 
 def _block_shaped(root: Any, nodes: Any) -> bool:
-    """Block collections, flow sequences and scalars only; scalar keys; no node twice (alias)."""
+    """Block collections, flow sequences and scalars only; scalar keys on one line. (A node
+    reached twice, through an alias, is looked at once; :class:`_Document` checks aliases.)"""
     seen: set[int] = set()
     pending = [root]
     while pending:
         node = pending.pop()
-        if id(node) in seen or not isinstance(node, nodes.Node):
+        if not isinstance(node, nodes.Node):
             return False
+        if id(node) in seen:
+            continue
         seen.add(id(node))
         if isinstance(node, nodes.MappingNode):
             if node.flow_style:
                 return False
             for key, value in node.value:
-                if not isinstance(key, nodes.ScalarNode) or key.start_mark.line != key.end_mark.line or id(key) in seen:
-                    return False  # (an alias key carries the marks of the node it names)
-                seen.add(id(key))
+                if not isinstance(key, nodes.ScalarNode) or key.start_mark.line != key.end_mark.line:
+                    return False
                 pending.append(value)
         elif isinstance(node, nodes.SequenceNode):
             pending.extend(node.value)
     return True
 
 
-def _recorded(node: Any, parts: _Parts) -> Any:
-    """The node as detect-secrets' shim returns it: each mapping value records its key's line
-    (1-based), each mapping goes through its ``_tag_dict_values``, innermost first."""
-    if isinstance(node, parts.nodes.MappingNode):
-        pairs = []
-        for key, value in node.value:
-            value = _recorded(value, parts)
-            value.__line__ = key.start_mark.line + 1
-            pairs.append((key, value))
-        node.value = pairs
-        return parts.tag_dict_values(node)
-    if isinstance(node, parts.nodes.SequenceNode):
-        node.value = [_recorded(item, parts) for item in node.value]
-    return node
+_TAG = "tag:yaml.org,2002:"
+# Scalars that construct to something detect-secrets' walk skips, and cannot fail to.
+_SKIPPED_SCALARS = frozenset(_TAG + name for name in ("int", "float", "bool", "null"))
+_DECLINED = object()
+
+
+class _Declined(Exception):
+    """A node this module does not build: detect-secrets' own parse decides."""
+
+
+class _Document:
+    """What ``YAMLFileParser.json()`` returns for a composed document, where it matters.
+
+    detect-secrets' shim records each node's line as it is composed, and when a mapping is
+    composed its ``_tag_dict_values`` turns each string or binary value into
+    ``{'__value__', '__line__', '__original_key__'}``, reading the line last recorded on that
+    value's node; PyYAML's SafeConstructor builds the rest, and ``__iter__`` walks dicts and
+    lists and yields only those tagged values. This builds exactly those dicts (same keys, in
+    the same order, a repeated key keeping its first place and last value), lists and tagged
+    values, and None for any other scalar (which the walk skips as it skips the real one).
+    An alias composes its node again: it records the alias's line on it and, for a mapping,
+    tags it anew (its string values read the lines last recorded on them; the mappings and
+    lists in it stay as first built). Aliases are followed as mapping values only.
+    Written here because PyYAML's constructor, in pure Python, took most of this path's time.
+    Anything else (merge keys, sets, ordered maps, other tags, alias keys) is declined.
+    """
+
+    def __init__(self, text: str, parts: _Parts) -> None:
+        self.parts = parts
+        self.lines = text.split("\n")
+        self.constructor = parts.constructor()
+        self.recorded: dict[int, int] = {}  # node id -> the line the shim last recorded on it
+        self.built: dict[int, Any] = {}  # node id -> a mapping's entries, a sequence's list, a scalar
+        self.open: set[int] = set()  # nodes being composed (an alias to one recurses)
+        self.keys: set[int] = set()
+
+    def build(self, root: Any) -> Any:
+        if "__line__" in "\n".join(self.lines):
+            return _DECLINED  # text the walk would read as its own tag
+        try:
+            return self._compose(root, None, False)
+        except _Declined:
+            return _DECLINED
+
+    def _compose(self, node: Any, line: int | None, as_value: bool) -> Any:
+        """What composing ``node`` here gives, built; ``line``: the one recorded on it."""
+        nodes, ident = self.parts.nodes, id(node)
+        if ident in self.keys or ident in self.open:
+            raise _Declined  # a key's node used again: its marks are the first use's
+        if line is not None:
+            self.recorded[ident] = line
+        if ident in self.built:  # an alias
+            if not as_value or ident in self.open:
+                raise _Declined
+            return self._tagged(node) if isinstance(node, nodes.MappingNode) else self.built[ident]
+        if isinstance(node, nodes.MappingNode):
+            if node.tag != _TAG + "map":
+                raise _Declined
+            self.open.add(ident)
+            entries = []
+            for key, value in node.value:
+                if id(key) in self.built or id(key) in self.keys:
+                    raise _Declined
+                self.keys.add(id(key))
+                constructed = key.value if key.tag == _TAG + "str" else self._scalar_key(key)
+                entries.append((constructed, key, value, self._compose(value, self._value_line(key), True)))
+            self.open.discard(ident)
+            self.built[ident] = entries
+            return self._tagged(node)
+        if isinstance(node, nodes.SequenceNode):
+            if node.tag != _TAG + "seq":
+                raise _Declined
+            self.open.add(ident)
+            items: list[Any] = []
+            self.built[ident] = items
+            items.extend(self._compose(item, None, False) for item in node.value)
+            self.open.discard(ident)
+            return items
+        if node.tag in (_TAG + "timestamp", _TAG + "binary"):
+            self._construct(node)  # may fail, as it does in detect-secrets' parse
+        elif node.tag not in _SKIPPED_SCALARS and node.tag != _TAG + "str":
+            raise _Declined
+        self.built[ident] = None
+        return None
+
+    def _tagged(self, node: Any) -> dict[Any, Any]:
+        """The dict a mapping's tagging and construction give, now."""
+        mapping: dict[Any, Any] = {}
+        for constructed, key, value, composed in self.built[id(node)]:
+            if isinstance(value, self.parts.nodes.ScalarNode) and value.tag in (_TAG + "str", _TAG + "binary"):
+                mapping[constructed] = {
+                    "__value__": value.value if value.tag == _TAG + "str" else self._construct(value),
+                    "__line__": self.recorded[id(value)],
+                    "__original_key__": key.value,
+                }
+            else:
+                mapping[constructed] = composed
+        return mapping
+
+    def _scalar_key(self, key: Any) -> Any:
+        if key.tag not in _SKIPPED_SCALARS and key.tag != _TAG + "timestamp":
+            raise _Declined  # (a merge key '<<', '=' and others: the constructor rewrites them)
+        return self._construct(key)
+
+    def _construct(self, node: Any) -> Any:
+        return self.constructor.construct_object(node, deep=True)
+
+    def _value_line(self, key: Any) -> int:
+        """The 1-based line the shim records for a mapping value: its key's, or for an
+        explicit key ('? key' then ': value', only blank lines between) the line of that ':'."""
+        line, column = key.start_mark.line, key.start_mark.column
+        if not self.lines[line][:column].rstrip().endswith("?"):
+            return line + 1
+        line, column = key.end_mark.line, key.end_mark.column
+        while line < len(self.lines):
+            text = self.lines[line]
+            while column < len(text) and text[column] == " ":
+                column += 1
+            if column < len(text) and text[column] == ":" and text[column + 1 : column + 2] in ("", " "):
+                return line + 1
+            if column < len(text):
+                # (With a comment between, PyYAML records another line, not worked out here.)
+                raise _Declined
+            line, column = line + 1, 0
+        raise _Declined
 
 
 @dataclass(frozen=True)
@@ -119,7 +238,6 @@ class _Parts:
     non_printable: Any  # the characters PyYAML's pure-Python reader rejects
     constructor: Any
     nodes: Any
-    tag_dict_values: Any
 
 
 @functools.lru_cache(maxsize=4)
@@ -136,7 +254,6 @@ def _parts(transformer: Any) -> _Parts | None:
     module: dict[str, Any] = getattr(parse_file, "__globals__", None) or {}
     yaml = module.get("yaml")
     parser = module.get("YAMLFileParser")
-    tag_dict_values = module.get("_tag_dict_values")
     c_loader = getattr(yaml, "CSafeLoader", None)
     non_printable = getattr(getattr(getattr(yaml, "reader", None), "Reader", None), "NON_PRINTABLE", None)
     constructor = getattr(getattr(yaml, "constructor", None), "SafeConstructor", None)
@@ -146,8 +263,6 @@ def _parts(transformer: Any) -> _Parts | None:
     if parse_file.__code__.co_freevars:
         return None  # a closure: its code cannot run with other globals alone
     if c_loader is None or non_printable is None or constructor is None or nodes is None:
-        return None
-    if not callable(tag_dict_values):
         return None
 
     class ComposedParser(parser):  # type: ignore[misc, valid-type]
@@ -172,4 +287,48 @@ def _parts(transformer: Any) -> _Parts | None:
         return None
     scope = dict(module, YAMLFileParser=ComposedParser)
     copy = types.FunctionType(parse_file.__code__, scope, parse_file.__name__, parse_file.__defaults__)
-    return _Parts(copy, c_loader, non_printable, constructor, nodes, tag_dict_values)
+    parts = _Parts(copy, c_loader, non_printable, constructor, nodes)
+    # _Document stands in for detect-secrets' tagging and PyYAML's constructor: it must give
+    # their lines on a document with every shape it builds, or the path stays off.
+    try:
+        instance = transformer()
+        fast = transformed_lines_with(parts, instance, _PROBE, "probe.yaml")
+        if fast is None or fast != parse_file(instance, _ComposedText(_PROBE, "probe.yaml", None)):
+            return None
+    except Exception:  # noqa: BLE001 - a detect-secrets this was not written for
+        return None
+    return parts
+
+
+# Every shape _Document builds: scalars of each kind, a repeated key, keys that are not
+# strings, lists, explicit keys with their ':' on a later line, aliases of a scalar and a mapping.
+_PROBE = """# probe
+top:
+  name: plain value
+  count: 3
+  ratio: 1.5
+  enabled: yes
+  nothing: ~
+  when: 2001-12-14
+  data: !!binary aGVsbG8gd29ybGQ=
+  'quoted key': "double quoted"
+  1: int key
+  name: repeated key
+  list:
+    - item
+    - key: in a list
+    - [a, b]
+  ? explicit key
+  : explicit value
+  ? other key
+
+  :   later value
+  block: |
+    text
+  anchored: &scalar shared value
+  again: *scalar
+  owners: &owners
+    team: someone
+  copy: *owners
+empty:
+"""

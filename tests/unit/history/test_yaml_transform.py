@@ -142,16 +142,17 @@ def test_common_shapes_take_the_libyaml_path() -> None:
         f"      - A=b\n    ports: ['5432:5432']\n  web:\n    build: .\n    command: >\n      run\n      {b64}\n",
         "anchored": f"base: &base\n  key: {b64}\nother: !!str 12\n",
         "binary": "data: !!binary " + base64.b64encode(b"some bytes").decode() + "\n",
+        "explicit_key": f"files:\n  ? a/long/path\n  : owner: {b64}\n  ? key\n\n  : {b64}\n",
+        "alias": f"base: &b {b64}\nother: *b\nmap: &m\n  token: {b64}\nagain: *m\n",
     }
     for name, text in handled.items():
         fast = transformed_lines(YAMLTransformer(), text, f"{name}.yaml")
         assert fast is not None, name
         assert fast == parse_file(text), name
     stepped_aside = {
-        "alias": f"base: &b {b64}\nother: *b\n",
         "alias_key": f"keys:\n  - &k password\nvalues:\n  *k : {b64}\n",
         "flow_mapping": f"with: {{token: {b64}}}\n",
-        "explicit_key": f"? key\n: {b64}\n",
+        "explicit_key_comment": f"? key\n# a comment\n: {b64}\n",
         "tab": f"key:\t{b64}\n",
         "two_documents": f"a: {b64}\n---\nb: 1\n",
         "invalid": "a: [b\n",
@@ -229,6 +230,10 @@ def _block(draw: st.DrawFn, indent: int, depth: int, secret: str, anchors: list[
         if anchors and draw(st.integers(0, 3)) == 0:
             key = "*" + draw(st.sampled_from(anchors)) + " "  # an alias as the key
         lead = f"{pad}- " if sequence else f"{pad}{key}: "
+        if not sequence and draw(st.integers(0, 3)) == 0:  # an explicit key: '? key', then ': value'
+            lines.append(f"{pad}? {key.rstrip()}")
+            lines.extend(draw(st.sampled_from([[], [], [""], [f"{pad}# between"], ["", f"{pad}# c", ""]])))
+            lead = f"{pad}: "
         kind = draw(st.sampled_from(["scalar", "scalar", "block", "flow", "empty"]) if depth < 3 else st.just("scalar"))
         if kind == "block":
             nested = _block(draw, indent + 2, depth + 1, secret, anchors)
@@ -307,3 +312,74 @@ def test_the_fast_paths_hold_when_detect_secrets_modules_left_sys_modules(monkey
     assert len(found) == 2
     monkeypatch.delitem(sys.modules, "detect_secrets.plugins.keyword")
     assert keyword_gate(KeywordDetector()) is not None
+
+
+# -- anchors and aliases as mapping values, explicit keys -------------------------------------
+
+
+@st.composite
+def aliased_documents(draw: st.DrawFn) -> str:
+    """Block documents whose mapping values are anchored (scalars, mappings, sequences) and
+    named again by aliases, at any depth and in the same mapping; some keys explicit."""
+    secret = draw(st.sampled_from([high_entropy(), random_text(40, "0123456789abcdef")]))
+    words = st.sampled_from(["alpha", secret, "'quoted'", "1.5", "yes", "~", f'"{secret}"'])
+    lines: list[str] = []
+    anchors: list[str] = []
+
+    def block(indent: int, depth: int) -> None:
+        pad = " " * indent
+        for index in range(draw(st.integers(1, 4))):
+            key = f"k{depth}{index}" + draw(st.sampled_from(["", "_token", "_password"]))
+            if draw(st.integers(0, 4)) == 0:
+                lines.append(f"{pad}? {key}")
+                lines.extend(draw(st.sampled_from([[], [""]])))
+                lead = f"{pad}: "
+            else:
+                lead = f"{pad}{key}: "
+            kinds = ["scalar", "anchored", "map", "anchored map", "sequence"] + (["alias"] * 3 if anchors else [])
+            kind = draw(st.sampled_from(kinds if depth < 3 else ["scalar", "anchored"] + (["alias"] if anchors else [])))
+            if kind == "scalar":
+                lines.append(lead + draw(words))
+            elif kind == "anchored":
+                anchors.append(f"a{len(anchors)}")
+                lines.append(f"{lead}&{anchors[-1]} {draw(words)}")
+            elif kind == "alias":
+                lines.append(f"{lead}*{draw(st.sampled_from(anchors))}")
+            elif kind == "sequence":
+                name = f"a{len(anchors)}"
+                lines.append(f"{lead}&{name}" if draw(st.booleans()) else lead.rstrip())
+                for _ in range(draw(st.integers(1, 3))):
+                    lines.append(f"{pad}  - " + draw(st.sampled_from([draw(words), f"sub: {draw(words)}"])))
+                if lines[-1 - 0].startswith(pad) and f"&{name}" in "".join(lines[-4:]):
+                    anchors.append(name)
+            else:
+                name = f"a{len(anchors)}"
+                lines.append(f"{lead}&{name}" if kind == "anchored map" else lead.rstrip())
+                block(indent + 2, depth + 1)
+                if kind == "anchored map":
+                    anchors.append(name)  # only now: an alias inside it would make it recursive
+
+    block(0, 0)
+    return "\n".join(lines) + "\n"
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=aliased_documents())
+def test_libyaml_gives_detect_secrets_lines_for_aliased_values(text: str) -> None:
+    assert_same_lines_or_none(text)
+
+
+@requires_libyaml
+def test_aliased_documents_mostly_take_the_libyaml_path() -> None:
+    """The test above checks something: most such documents are answered by libyaml."""
+    from detect_secrets.transformers.yaml import YAMLTransformer
+
+    answered = []
+
+    @settings(max_examples=100, deadline=None, database=None)
+    @given(text=aliased_documents())
+    def count(text: str) -> None:
+        answered.append(transformed_lines(YAMLTransformer(), text, "file.yaml") is not None)
+
+    count()
+    assert sum(answered) > len(answered) // 2
