@@ -346,11 +346,11 @@ def aliased_documents(draw: st.DrawFn) -> str:
             elif kind == "alias":
                 lines.append(f"{lead}*{draw(st.sampled_from(anchors))}")
             elif kind == "sequence":
-                name = f"a{len(anchors)}"
-                lines.append(f"{lead}&{name}" if draw(st.booleans()) else lead.rstrip())
+                name, anchored = f"a{len(anchors)}", draw(st.booleans())
+                lines.append(f"{lead}&{name}" if anchored else lead.rstrip())
                 for _ in range(draw(st.integers(1, 3))):
                     lines.append(f"{pad}  - " + draw(st.sampled_from([draw(words), f"sub: {draw(words)}"])))
-                if lines[-1 - 0].startswith(pad) and f"&{name}" in "".join(lines[-4:]):
+                if anchored:
                     anchors.append(name)
             else:
                 name = f"a{len(anchors)}"
