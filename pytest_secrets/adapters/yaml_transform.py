@@ -9,12 +9,13 @@ does not expose; that parse is the slowest step of a YAML-heavy history scan.
 In block context the recorded line has a simple form: a mapping value is composed right after
 the scanner has read its key and the ``:`` that follows it, which an implicit key keeps on its
 own line, so the value's line is its key's line (for an explicit key, ``? key`` then
-``: value`` with only blank lines between, the line of that ``:``). So for a document made
-only of block collections, flow sequences and scalars, with no flow mappings (where
-detect-secrets records the line of the ``{``), this module composes the document with libyaml
-and builds what detect-secrets' parse would hand its ``parse_file`` (:class:`_Document`:
-its tagging of each value with that line, aliases re-recording it, and PyYAML's constructor),
-then runs ``YAMLTransformer.parse_file`` itself on it. Anything else, any text the two parsers
+``: value`` with only blank lines between, the line of that ``:``; in a flow mapping on one
+line, that line, where detect-secrets records the line of the ``{``). So for a document made
+of block collections, flow sequences, one-line flow mappings and scalars, this module composes
+the document with libyaml and builds what detect-secrets' parse would hand its ``parse_file``
+(:class:`_Document`: its tagging of each value with that line, aliases re-recording it, and
+PyYAML's constructor, merge keys included), then runs ``YAMLTransformer.parse_file`` itself
+on it. Anything else, any text the two parsers
 might read differently (tabs, a BOM, Unicode line breaks, characters PyYAML rejects) and any
 error, goes to detect-secrets' own parse, unchanged. A probe document checks, once per
 process, that this still gives detect-secrets' lines.
@@ -79,8 +80,9 @@ def transformed_lines_with(parts: _Parts, transformer: Any, text: str, filename:
 
 
 def _block_shaped(root: Any, nodes: Any) -> bool:
-    """Block collections, flow sequences and scalars only; scalar keys on one line. (A node
-    reached twice, through an alias, is looked at once; :class:`_Document` checks aliases.)"""
+    """Block collections, flow sequences, flow mappings on one line and scalars only; scalar
+    keys on one line. (A node reached twice, through an alias, is looked at once;
+    :class:`_Document` checks aliases.)"""
     seen: set[int] = set()
     pending = [root]
     while pending:
@@ -91,8 +93,8 @@ def _block_shaped(root: Any, nodes: Any) -> bool:
             continue
         seen.add(id(node))
         if isinstance(node, nodes.MappingNode):
-            if node.flow_style:
-                return False
+            if node.flow_style and node.start_mark.line != node.end_mark.line:
+                return False  # (on one line, its values' line is the line of its '{')
             for key, value in node.value:
                 if not isinstance(key, nodes.ScalarNode) or key.start_mark.line != key.end_mark.line:
                     return False
@@ -112,21 +114,31 @@ class _Declined(Exception):
     """A node this module does not build: detect-secrets' own parse decides."""
 
 
+class _Tagged:
+    """A mapping as detect-secrets' ``_tag_dict_values`` leaves it when composed: its pairs,
+    each a key node, the key as constructed, and the value (a tagged value's dict, fixed then;
+    another ``_Tagged``; a sequence's list; None for any other scalar)."""
+
+    def __init__(self, pairs: list[tuple[Any, Any, Any]]) -> None:
+        self.pairs = pairs
+
+
 class _Document:
     """What ``YAMLFileParser.json()`` returns for a composed document, where it matters.
 
     detect-secrets' shim records each node's line as it is composed, and when a mapping is
     composed its ``_tag_dict_values`` turns each string or binary value into
     ``{'__value__', '__line__', '__original_key__'}``, reading the line last recorded on that
-    value's node; PyYAML's SafeConstructor builds the rest, and ``__iter__`` walks dicts and
-    lists and yields only those tagged values. This builds exactly those dicts (same keys, in
-    the same order, a repeated key keeping its first place and last value), lists and tagged
-    values, and None for any other scalar (which the walk skips as it skips the real one).
-    An alias composes its node again: it records the alias's line on it and, for a mapping,
-    tags it anew (its string values read the lines last recorded on them; the mappings and
-    lists in it stay as first built). Aliases are followed as mapping values only.
+    value's node; PyYAML's SafeConstructor then builds the rest (merged pairs first), and
+    ``__iter__`` walks dicts and lists and yields only those tagged values. This builds
+    exactly those dicts (same keys, in the same order, a repeated key keeping its first place
+    and last value), lists and tagged values, and None for any other scalar (which the walk
+    skips as it skips the real one). An alias composes its node again: it records the
+    alias's line on it and, for a mapping, tags it anew (its string values read the lines
+    last recorded on them; the mappings and lists in it stay as first built). Aliases are
+    followed as mapping values, and to mappings as sequence items.
     Written here because PyYAML's constructor, in pure Python, took most of this path's time.
-    Anything else (merge keys, sets, ordered maps, other tags, alias keys) is declined.
+    Anything else (sets, ordered maps, other tags, alias keys) is declined.
     """
 
     def __init__(self, text: str, parts: _Parts) -> None:
@@ -134,51 +146,54 @@ class _Document:
         self.lines = text.split("\n")
         self.constructor = parts.constructor()
         self.recorded: dict[int, int] = {}  # node id -> the line the shim last recorded on it
-        self.built: dict[int, Any] = {}  # node id -> a mapping's entries, a sequence's list, a scalar
+        self.built: dict[int, Any] = {}  # node id -> a mapping's pairs, a sequence's list, None
         self.open: set[int] = set()  # nodes being composed (an alias to one recurses)
         self.keys: set[int] = set()
+        self.dicts: dict[int, dict[Any, Any]] = {}  # id of a _Tagged -> its dict, built once
+        self.lists: dict[int, list[Any]] = {}
 
     def build(self, root: Any) -> Any:
         if "__line__" in "\n".join(self.lines):
             return _DECLINED  # text the walk would read as its own tag
         try:
-            return self._compose(root, None, False)
+            return self._constructed(self._compose(root, None, False))
         except _Declined:
             return _DECLINED
 
+    # -- composing: what the shim leaves ------------------------------------------------
     def _compose(self, node: Any, line: int | None, as_value: bool) -> Any:
-        """What composing ``node`` here gives, built; ``line``: the one recorded on it."""
+        """What composing ``node`` here gives; ``line``: the one recorded on it."""
         nodes, ident = self.parts.nodes, id(node)
         if ident in self.keys or ident in self.open:
-            raise _Declined  # a key's node used again: its marks are the first use's
+            raise _Declined  # a key's node used again (its marks are the first use's), a cycle
         if line is not None:
             self.recorded[ident] = line
         if ident in self.built:  # an alias
-            if not as_value or ident in self.open:
-                raise _Declined
-            return self._tagged(node) if isinstance(node, nodes.MappingNode) else self.built[ident]
+            if isinstance(node, nodes.MappingNode):
+                return self._tagged(node)
+            if not as_value:
+                raise _Declined  # (a scalar's line as a sequence item is not worked out here)
+            return self.built[ident]
         if isinstance(node, nodes.MappingNode):
             if node.tag != _TAG + "map":
                 raise _Declined
             self.open.add(ident)
-            entries = []
+            pairs = []
             for key, value in node.value:
                 if id(key) in self.built or id(key) in self.keys:
                     raise _Declined
                 self.keys.add(id(key))
-                constructed = key.value if key.tag == _TAG + "str" else self._scalar_key(key)
-                entries.append((constructed, key, value, self._compose(value, self._value_line(key), True)))
+                pairs.append((key, value, self._compose(value, self._value_line(key), True)))
             self.open.discard(ident)
-            self.built[ident] = entries
+            self.built[ident] = pairs
             return self._tagged(node)
         if isinstance(node, nodes.SequenceNode):
             if node.tag != _TAG + "seq":
                 raise _Declined
             self.open.add(ident)
-            items: list[Any] = []
-            self.built[ident] = items
-            items.extend(self._compose(item, None, False) for item in node.value)
+            items = [self._compose(item, None, False) for item in node.value]
             self.open.discard(ident)
+            self.built[ident] = items
             return items
         if node.tag in (_TAG + "timestamp", _TAG + "binary"):
             self._construct(node)  # may fail, as it does in detect-secrets' parse
@@ -187,23 +202,66 @@ class _Document:
         self.built[ident] = None
         return None
 
-    def _tagged(self, node: Any) -> dict[Any, Any]:
-        """The dict a mapping's tagging and construction give, now."""
-        mapping: dict[Any, Any] = {}
-        for constructed, key, value, composed in self.built[id(node)]:
+    def _tagged(self, node: Any) -> _Tagged:
+        """The mapping as ``_tag_dict_values`` leaves it, now."""
+        pairs = []
+        for key, value, composed in self.built[id(node)]:
+            if key.tag == _TAG + "merge":
+                pairs.append((key, None, composed))
+                continue
+            constructed = key.value if key.tag == _TAG + "str" else self._scalar_key(key)
             if isinstance(value, self.parts.nodes.ScalarNode) and value.tag in (_TAG + "str", _TAG + "binary"):
-                mapping[constructed] = {
+                composed = {
                     "__value__": value.value if value.tag == _TAG + "str" else self._construct(value),
                     "__line__": self.recorded[id(value)],
                     "__original_key__": key.value,
                 }
-            else:
-                mapping[constructed] = composed
-        return mapping
+            pairs.append((key, constructed, composed))
+        return _Tagged(pairs)
+
+    # -- constructing: what SafeConstructor builds of it --------------------------------
+    def _constructed(self, value: Any) -> Any:
+        if isinstance(value, _Tagged):
+            built = self.dicts.get(id(value))
+            if built is None:
+                built = self.dicts[id(value)] = {}
+                for _, constructed, item in self._flattened(value):
+                    built[constructed] = self._constructed(item)
+            return built
+        if isinstance(value, list):
+            listed = self.lists.get(id(value))
+            if listed is None:
+                listed = self.lists[id(value)] = [self._constructed(item) for item in value]
+            return listed
+        return value  # a tagged value's dict, or None
+
+    def _flattened(self, mapping: _Tagged) -> list[tuple[Any, Any, Any]]:
+        """Its pairs with merge keys ('<<') replaced by the pairs they merge, first, as
+        SafeConstructor's ``flatten_mapping`` does (a key merged once, by its text object)."""
+        if not any(key.tag == _TAG + "merge" for key, _, _ in mapping.pairs):
+            return mapping.pairs
+        merged: list[tuple[Any, Any, Any]] = []
+        merged_ids: set[int] = set()
+        kept = []
+        for pair in mapping.pairs:
+            key, _, value = pair
+            if key.tag != _TAG + "merge":
+                kept.append(pair)
+                continue
+            sources = [value] if isinstance(value, _Tagged) else value if isinstance(value, list) else None
+            if sources is None or not all(isinstance(source, _Tagged) for source in sources):
+                raise _Declined  # (the constructor fails: detect-secrets' parse says so)
+            for source in sources:
+                for merged_pair in self._flattened(source):
+                    if id(merged_pair[0].value) not in merged_ids:
+                        merged_ids.add(id(merged_pair[0].value))
+                        merged.append(merged_pair)
+        mapping.pairs = merged + kept
+        return mapping.pairs
 
     def _scalar_key(self, key: Any) -> Any:
         if key.tag not in _SKIPPED_SCALARS and key.tag != _TAG + "timestamp":
-            raise _Declined  # (a merge key '<<', '=' and others: the constructor rewrites them)
+            raise _Declined  # ('=' and others: the constructor rewrites or rejects them)
         return self._construct(key)
 
     def _construct(self, node: Any) -> Any:
@@ -301,7 +359,8 @@ def _parts(transformer: Any) -> _Parts | None:
 
 
 # Every shape _Document builds: scalars of each kind, a repeated key, keys that are not
-# strings, lists, explicit keys with their ':' on a later line, aliases of a scalar and a mapping.
+# strings, lists, explicit keys with their ':' on a later line, aliases of a scalar and a
+# mapping, merge keys, flow mappings on one line.
 _PROBE = """# probe
 top:
   name: plain value
@@ -330,5 +389,9 @@ top:
   owners: &owners
     team: someone
   copy: *owners
+  merged:
+    <<: [*owners, {extra: merged value}]
+    team: own value
+  flow: [{name: flow value, on: [x]}, {}]
 empty:
 """

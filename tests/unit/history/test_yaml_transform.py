@@ -144,6 +144,7 @@ def test_common_shapes_take_the_libyaml_path() -> None:
         "binary": "data: !!binary " + base64.b64encode(b"some bytes").decode() + "\n",
         "explicit_key": f"files:\n  ? a/long/path\n  : owner: {b64}\n  ? key\n\n  : {b64}\n",
         "alias": f"base: &b {b64}\nother: *b\nmap: &m\n  token: {b64}\nagain: *m\n",
+        "flow_mapping": f"with: {{token: {b64}}}\nenv: [{{name: A, value: {b64}}}, {{}}]\n",
     }
     for name, text in handled.items():
         fast = transformed_lines(YAMLTransformer(), text, f"{name}.yaml")
@@ -151,7 +152,7 @@ def test_common_shapes_take_the_libyaml_path() -> None:
         assert fast == parse_file(text), name
     stepped_aside = {
         "alias_key": f"keys:\n  - &k password\nvalues:\n  *k : {b64}\n",
-        "flow_mapping": f"with: {{token: {b64}}}\n",
+        "flow_mapping": f"with: {{token:\n  {b64}}}\n",
         "explicit_key_comment": f"? key\n# a comment\n: {b64}\n",
         "tab": f"key:\t{b64}\n",
         "two_documents": f"a: {b64}\n---\nb: 1\n",
@@ -324,40 +325,60 @@ def aliased_documents(draw: st.DrawFn) -> str:
     secret = draw(st.sampled_from([high_entropy(), random_text(40, "0123456789abcdef")]))
     words = st.sampled_from(["alpha", secret, "'quoted'", "1.5", "yes", "~", f'"{secret}"'])
     lines: list[str] = []
-    anchors: list[str] = []
+    anchors: list[str] = []  # the names an alias may use so far
+    maps: list[str] = []  # those of mappings (a merge key '<<' may name them)
+    names = iter(range(1000))
 
     def block(indent: int, depth: int) -> None:
         pad = " " * indent
         for index in range(draw(st.integers(1, 4))):
             key = f"k{depth}{index}" + draw(st.sampled_from(["", "_token", "_password"]))
+            if maps and draw(st.integers(0, 3)) == 0:  # a merge key: one mapping, several, or inline
+                merged = draw(st.lists(st.sampled_from(maps), min_size=1, max_size=2))
+                several = "[" + ", ".join(f"*{name}" for name in merged) + "]"
+                inline = f"{{k{depth}{index}: {draw(words)}}}"
+                lines.append(f"{pad}<<: " + draw(st.sampled_from([f"*{merged[0]}", several, inline])))
             if draw(st.integers(0, 4)) == 0:
                 lines.append(f"{pad}? {key}")
                 lines.extend(draw(st.sampled_from([[], [""]])))
                 lead = f"{pad}: "
             else:
                 lead = f"{pad}{key}: "
-            kinds = ["scalar", "anchored", "map", "anchored map", "sequence"] + (["alias"] * 3 if anchors else [])
-            kind = draw(st.sampled_from(kinds if depth < 3 else ["scalar", "anchored"] + (["alias"] if anchors else [])))
+            aliases = ["alias"] * 3 if anchors else []
+            kinds = ["scalar", "anchored", "map", "anchored map", "sequence", "flow", *aliases]
+            kind = draw(st.sampled_from(kinds if depth < 3 else ["scalar", "anchored", *aliases]))
             if kind == "scalar":
                 lines.append(lead + draw(words))
             elif kind == "anchored":
-                anchors.append(f"a{len(anchors)}")
+                anchors.append(f"a{next(names)}")
                 lines.append(f"{lead}&{anchors[-1]} {draw(words)}")
             elif kind == "alias":
                 lines.append(f"{lead}*{draw(st.sampled_from(anchors))}")
+            elif kind == "flow":  # flow mappings on one line, maybe in a flow sequence
+                def flow_map() -> str:
+                    pairs = [f"f{n}: " + draw(st.sampled_from([draw(words), "[x, y]", "{}", "{g: h}"]))
+                             for n in range(draw(st.integers(0, 3)))]
+                    if anchors and draw(st.booleans()):
+                        pairs.append("r: *" + draw(st.sampled_from(anchors)))
+                    return "{" + ", ".join(pairs) + "}"
+                value = draw(st.sampled_from(["map", "sequence"]))
+                text = flow_map() if value == "map" else "[" + ", ".join([flow_map(), draw(words), flow_map()]) + "]"
+                lines.append(lead + text + draw(st.sampled_from(["", "  # note"])))
             elif kind == "sequence":
-                name, anchored = f"a{len(anchors)}", draw(st.booleans())
+                name, anchored = f"a{next(names)}", draw(st.booleans())
                 lines.append(f"{lead}&{name}" if anchored else lead.rstrip())
                 for _ in range(draw(st.integers(1, 3))):
-                    lines.append(f"{pad}  - " + draw(st.sampled_from([draw(words), f"sub: {draw(words)}"])))
+                    items = [draw(words), f"sub: {draw(words)}"] + [f"*{name}" for name in maps]
+                    lines.append(f"{pad}  - " + draw(st.sampled_from(items)))
                 if anchored:
                     anchors.append(name)
             else:
-                name = f"a{len(anchors)}"
+                name = f"a{next(names)}"
                 lines.append(f"{lead}&{name}" if kind == "anchored map" else lead.rstrip())
                 block(indent + 2, depth + 1)
                 if kind == "anchored map":
                     anchors.append(name)  # only now: an alias inside it would make it recursive
+                    maps.append(name)
 
     block(0, 0)
     return "\n".join(lines) + "\n"
