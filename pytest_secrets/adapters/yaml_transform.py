@@ -15,10 +15,9 @@ of block collections, flow sequences, one-line flow mappings and scalars, this m
 the document with libyaml and builds what detect-secrets' parse would hand its ``parse_file``
 (:class:`_Document`: its tagging of each value with that line, aliases re-recording it, and
 PyYAML's constructor, merge keys included), then runs ``YAMLTransformer.parse_file`` itself
-on it. Anything else, any text the two parsers
-might read differently (tabs, a BOM, Unicode line breaks, characters PyYAML rejects) and any
-error, goes to detect-secrets' own parse, unchanged. A probe document checks, once per
-process, that this still gives detect-secrets' lines.
+on it. Anything else, any text the two parsers might read differently (tabs, a BOM, Unicode
+line breaks, characters PyYAML rejects) and any error, goes to detect-secrets' own parse,
+unchanged. A probe document checks, once per process, that this still gives its lines.
 ``tests/unit/history/test_yaml_transform.py`` compares the two on generated documents, and
 ``benchmarks/history_bench.py --verify`` the whole scan with ``scan_file`` on real histories.
 """
