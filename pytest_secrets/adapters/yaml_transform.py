@@ -67,7 +67,7 @@ def transformed_lines_with(parts: _Parts, transformer: Any, text: str, filename:
             root = loader.get_single_node()
         finally:
             loader.dispose()
-        if root is None or not _block_shaped(root, parts.nodes):
+        if root is None:
             return None
         document = _Document(text, parts).build(root)
         if document is _DECLINED:
@@ -78,32 +78,11 @@ def transformed_lines_with(parts: _Parts, transformer: Any, text: str, filename:
     return lines
 
 
-def _block_shaped(root: Any, nodes: Any) -> bool:
-    """Block collections, flow sequences, flow mappings on one line and scalars only; scalar
-    keys on one line. (A node reached twice, through an alias, is looked at once;
-    :class:`_Document` checks aliases.)"""
-    seen: set[int] = set()
-    pending = [root]
-    while pending:
-        node = pending.pop()
-        if not isinstance(node, nodes.Node):
-            return False
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        if isinstance(node, nodes.MappingNode):
-            if node.flow_style and node.start_mark.line != node.end_mark.line:
-                return False  # (on one line, its values' line is the line of its '{')
-            for key, value in node.value:
-                if not isinstance(key, nodes.ScalarNode) or key.start_mark.line != key.end_mark.line:
-                    return False
-                pending.append(value)
-        elif isinstance(node, nodes.SequenceNode):
-            pending.extend(node.value)
-    return True
-
-
 _TAG = "tag:yaml.org,2002:"
+_STR, _BINARY, _TIMESTAMP, _MERGE, _MAP, _SEQ = (
+    _TAG + name for name in ("str", "binary", "timestamp", "merge", "map", "seq")
+)
+_TAGGED_SCALARS = frozenset((_STR, _BINARY))
 # Scalars that construct to something detect-secrets' walk skips, and cannot fail to.
 _SKIPPED_SCALARS = frozenset(_TAG + name for name in ("int", "float", "bool", "null"))
 _DECLINED = object()
@@ -174,29 +153,34 @@ class _Document:
                 raise _Declined  # (a scalar's line as a sequence item is not worked out here)
             return self.built[ident]
         if isinstance(node, nodes.MappingNode):
-            if node.tag != _TAG + "map":
-                raise _Declined
+            if node.tag != _MAP or (node.flow_style and node.start_mark.line != node.end_mark.line):
+                raise _Declined  # (a flow mapping on one line: its values' line is its '{' line)
             self.open.add(ident)
             pairs = []
+            scalar, built, keys = nodes.ScalarNode, self.built, self.keys
             for key, value in node.value:
-                if id(key) in self.built or id(key) in self.keys:
+                if type(key) is not scalar or key.start_mark.line != key.end_mark.line:
+                    raise _Declined  # keys are scalars on one line
+                if id(key) in built or id(key) in keys:
                     raise _Declined
-                self.keys.add(id(key))
+                keys.add(id(key))
                 pairs.append((key, value, self._compose(value, self._value_line(key), True)))
             self.open.discard(ident)
             self.built[ident] = pairs
             return self._tagged(node)
         if isinstance(node, nodes.SequenceNode):
-            if node.tag != _TAG + "seq":
+            if node.tag != _SEQ:
                 raise _Declined
             self.open.add(ident)
             items = [self._compose(item, None, False) for item in node.value]
             self.open.discard(ident)
             self.built[ident] = items
             return items
-        if node.tag in (_TAG + "timestamp", _TAG + "binary"):
+        if not isinstance(node, nodes.ScalarNode):
+            raise _Declined
+        if node.tag in (_TIMESTAMP, _BINARY):
             self._construct(node)  # may fail, as it does in detect-secrets' parse
-        elif node.tag not in _SKIPPED_SCALARS and node.tag != _TAG + "str":
+        elif node.tag not in _SKIPPED_SCALARS and node.tag != _STR:
             raise _Declined
         self.built[ident] = None
         return None
@@ -204,15 +188,17 @@ class _Document:
     def _tagged(self, node: Any) -> _Tagged:
         """The mapping as ``_tag_dict_values`` leaves it, now."""
         pairs = []
+        scalar, recorded = self.parts.nodes.ScalarNode, self.recorded
         for key, value, composed in self.built[id(node)]:
-            if key.tag == _TAG + "merge":
+            key_tag = key.tag
+            if key_tag == _MERGE:
                 pairs.append((key, None, composed))
                 continue
-            constructed = key.value if key.tag == _TAG + "str" else self._scalar_key(key)
-            if isinstance(value, self.parts.nodes.ScalarNode) and value.tag in (_TAG + "str", _TAG + "binary"):
+            constructed = key.value if key_tag == _STR else self._scalar_key(key)
+            if value.tag in _TAGGED_SCALARS and type(value) is scalar:
                 composed = {
-                    "__value__": value.value if value.tag == _TAG + "str" else self._construct(value),
-                    "__line__": self.recorded[id(value)],
+                    "__value__": value.value if value.tag == _STR else self._construct(value),
+                    "__line__": recorded[id(value)],
                     "__original_key__": key.value,
                 }
             pairs.append((key, constructed, composed))
@@ -237,14 +223,14 @@ class _Document:
     def _flattened(self, mapping: _Tagged) -> list[tuple[Any, Any, Any]]:
         """Its pairs with merge keys ('<<') replaced by the pairs they merge, first, as
         SafeConstructor's ``flatten_mapping`` does (a key merged once, by its text object)."""
-        if not any(key.tag == _TAG + "merge" for key, _, _ in mapping.pairs):
+        if not any(key.tag == _MERGE for key, _, _ in mapping.pairs):
             return mapping.pairs
         merged: list[tuple[Any, Any, Any]] = []
         merged_ids: set[int] = set()
         kept = []
         for pair in mapping.pairs:
             key, _, value = pair
-            if key.tag != _TAG + "merge":
+            if key.tag != _MERGE:
                 kept.append(pair)
                 continue
             sources = [value] if isinstance(value, _Tagged) else value if isinstance(value, list) else None
@@ -259,7 +245,7 @@ class _Document:
         return mapping.pairs
 
     def _scalar_key(self, key: Any) -> Any:
-        if key.tag not in _SKIPPED_SCALARS and key.tag != _TAG + "timestamp":
+        if key.tag not in _SKIPPED_SCALARS and key.tag != _TIMESTAMP:
             raise _Declined  # ('=' and others: the constructor rewrites or rejects them)
         return self._construct(key)
 
