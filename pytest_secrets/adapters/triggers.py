@@ -14,6 +14,7 @@ import inspect
 import math
 import sys
 import types
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -224,12 +225,13 @@ def _keyword_patterns_digest(module: Any) -> str:
     default = getattr(module, "QUOTES_REQUIRED_DENYLIST_REGEX_TO_GROUP", None)
     if not isinstance(by_filetype, dict) or not isinstance(default, dict):
         return ""
-    patterns = {
-        f"{getattr(pattern, 'pattern', '?')}\x00{getattr(pattern, 'flags', '?')}"
-        for table in [*by_filetype.values(), default]
-        for pattern in table
-    }
-    return hashlib.sha256("\n".join(sorted(patterns)).encode()).hexdigest()[:16]
+    return _patterns_digest(pattern for table in [*by_filetype.values(), default] for pattern in table)
+
+
+def _patterns_digest(patterns: Iterable[Any]) -> str:
+    """The SHA-256 (first 16 digits) of compiled regexes' patterns and flags, in any order."""
+    texts = {f"{getattr(pattern, 'pattern', '?')}\x00{getattr(pattern, 'flags', '?')}" for pattern in patterns}
+    return hashlib.sha256("\n".join(sorted(texts)).encode()).hexdigest()[:16]
 
 
 class Plugin:
@@ -276,8 +278,7 @@ class Plugin:
 
 def denylist_digest(cls: type) -> str:
     """The SHA-256 (first 16 digits) of a regex plugin's patterns and their flags."""
-    patterns = {f"{getattr(p, 'pattern', '?')}\x00{getattr(p, 'flags', '?')}" for p in getattr(cls, "denylist", ())}
-    return hashlib.sha256("\n".join(sorted(patterns)).encode()).hexdigest()[:16]
+    return _patterns_digest(getattr(cls, "denylist", ()))
 
 
 def compile_both(pattern: str) -> tuple[Any, Any]:

@@ -121,6 +121,7 @@ class _Document:
 
     def __init__(self, text: str, parts: _Parts) -> None:
         self.parts = parts
+        self.tag_in_text = "__line__" in text  # text the walk would read as its own tag
         self.lines = text.split("\n")
         self.constructor = parts.constructor()
         self.recorded: dict[int, int] = {}  # node id -> the line the shim last recorded on it
@@ -131,8 +132,8 @@ class _Document:
         self.lists: dict[int, list[Any]] = {}
 
     def build(self, root: Any) -> Any:
-        if "__line__" in "\n".join(self.lines):
-            return _DECLINED  # text the walk would read as its own tag
+        if self.tag_in_text:
+            return _DECLINED
         try:
             return self._constructed(self._compose(root, None, False))
         except _Declined:
