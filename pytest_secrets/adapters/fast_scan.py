@@ -90,7 +90,7 @@ from pytest_secrets.adapters.transform_gates import (
     YAML_AFTER,
     YAML_BEFORE,
     YAML_EXTRA,
-    YAML_KEY_EXTRA,
+    YAML_GATE_EXTRA,
     TransformGate,
     may_parse_as_ini,
     may_parse_as_ini_with_header,
@@ -375,7 +375,7 @@ class Scanner:
         if transformers == _BUILTIN_TRANSFORMERS and all(p.builtin for p in self._plugins):
             heard = [plugin for index, plugin in enumerate(self._plugins) if index not in silent]
             self._yaml_gate = TransformGate(
-                heard, f"{YAML_EXTRA}|{YAML_KEY_EXTRA}", YAML_BEFORE, YAML_AFTER, yaml_keys=True
+                heard, YAML_GATE_EXTRA, YAML_BEFORE, YAML_AFTER, yaml_keys=True
             )
             self._ini_gate = TransformGate(heard, INI_EXTRA, INI_BEFORE, INI_AFTER, skip_comments=True)
         # Reusing an old version's line verdicts needs them to depend on the line alone (the

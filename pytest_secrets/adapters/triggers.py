@@ -167,13 +167,14 @@ class KeywordGate:
     keyword: str
     assignment: str
     unassigned: str
+    word: str  # a character that may stand between the keyword and its operator
 
     @property
     def whole(self) -> str:
         return f"{self.keyword}{self.assignment}|{self.unassigned}"
 
 
-def keyword_gate(plugin: Any) -> KeywordGate | None:
+def keyword_gate(plugin: Any, yaml: bool = False) -> KeywordGate | None:
     r"""What every one of KeywordDetector's patterns needs on a line, for any file type: checked
     on a line before the plugin runs, and (by :mod:`.transform_gates`) on the raw text of a file
     a transformer rewrites. None if its keyword list or patterns are not the ones known here.
@@ -187,6 +188,12 @@ def keyword_gate(plugin: Any) -> KeywordGate | None:
     Word characters are taken as anything but what ends the run, and any non-ASCII character
     as one (Python's ``\w`` is Unicode, google-re2's ASCII). So ``${{ secrets.X }}``,
     ``$VAR`` and ``${VAR:?}``, the keywords of CI and compose files, need no YAML parse.
+
+    ``yaml``: for the lines of a YAML file (file type YAML), which get only the patterns of
+    ``CONFIG_DENYLIST_REGEX_TO_GROUP``: there only ``\w`` characters and closing quotes stand
+    between keyword and operator (so ``ec2_win_password.py: name`` holds no assignment), and
+    the operator is ':', '=' or '!=' (not C++'s '('). Where that table is not the one known
+    here, the any-file-type gate is returned.
     """
     module = _defining_module(type(plugin))
     words = getattr(module, "DENYLIST", None)
@@ -198,12 +205,17 @@ def keyword_gate(plugin: Any) -> KeywordGate | None:
     spelled = ["".join(char if char.isascii() else r"[^\x00-\x7f]" for char in word.lower()) for word in words]
     keyword = "(?:" + "|".join(spelled) + ")"
     space = PYTHON_SPACE
+    # What may stand between the keyword and the operator ('\w', Unicode in Python: any
+    # non-ASCII character counts as one).
+    word, operator = r"""[^\s:=!(\]'"`]""", "[:=!(]"
+    if yaml and _yaml_keyword_digest(module) == _YAML_KEYWORD_PATTERNS_DIGEST:
+        word, operator = "[0-9a-z_[:^ascii:]]", "[:=!]"  # (no '(': C++'s secret("..."))
     # The secret's first character: a word character, or (YAML) what may stand between a key's
     # ':' and its value: a block scalar's '|' or '>', a tag, an anchor, an alias, a comment.
     start = r"[0-9a-z_|>!&*#[:^ascii:]]"
-    assignment = rf"""[^\s:=!(\]'"`]*[\]'"`]*{space}*[:=!(][=>]*{space}*[@'"`]*{start}"""
+    assignment = rf"""{word}*[\]'"`]*{space}*{operator}[=>]*{space}*[@'"`]*{start}"""
     semicolon = rf"""[^\s]*{space}*['"`][^'"]*['"`];"""  # the keyword, a quoted value, ';'
-    return KeywordGate(keyword, assignment, f"[!=][!=]{space}*[^\\s]*{keyword}|{keyword}{semicolon}")
+    return KeywordGate(keyword, assignment, f"[!=][!=]{space}*[^\\s]*{keyword}|{keyword}{semicolon}", word)
 
 
 def _defining_module(cls: type) -> Any:
@@ -218,6 +230,17 @@ def _defining_module(cls: type) -> Any:
 
 # The SHA-256 of KeywordDetector's patterns (and flags) that keyword_gate was worked out for.
 _KEYWORD_PATTERNS_DIGEST = "d40942f2ea4c63da"  # pragma: allowlist secret (a digest)
+
+
+# The same for the patterns KeywordDetector uses on a YAML file's lines.
+_YAML_KEYWORD_PATTERNS_DIGEST = "0aa135acc7dc778a"  # pragma: allowlist secret (a digest)
+
+
+def _yaml_keyword_digest(module: Any) -> str:
+    by_filetype = getattr(module, "REGEX_BY_FILETYPE", None)
+    file_type = getattr(getattr(module, "FileType", None), "YAML", None)
+    table = by_filetype.get(file_type) if isinstance(by_filetype, dict) and file_type is not None else None
+    return _patterns_digest(table) if isinstance(table, dict) else ""
 
 
 def _keyword_patterns_digest(module: Any) -> str:
@@ -263,10 +286,11 @@ class Plugin:
             self.builtin = False  # unknown to the table: no trigger, no memo
         # The trigger over text as it is (not lower-cased): see CASED_TRIGGERS.
         self.cased: str | None = None
+        self.cased_exact = False  # the CASED_TRIGGERS entry, for the patterns it was written for
         if self.strict is not None:
             exact = CASED_TRIGGERS.get(self.name)
             if exact is not None and denylist_digest(type(plugin)) == _CASED_DIGESTS[self.name]:
-                self.cased = exact
+                self.cased, self.cased_exact = exact, True
             else:
                 self.cased = f"(?i:{self.strict})"
         # KeywordDetector's patterns backtrack over long lines (up to ~1 us a character); on a

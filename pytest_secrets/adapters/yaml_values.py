@@ -10,22 +10,46 @@ collection spans lines (where a ':' could be text), so :func:`plain_lines` check
 
 from __future__ import annotations
 
+import functools
 import re
+from typing import Any
 
 # A block scalar's indicator ends its line: 'key: |', '- >-', 'key: |2 # comment'.
 _BLOCK_INDICATOR = re.compile(r"[|>][-+0-9]*[ \t]*(?:#.*)?$", re.MULTILINE)
 
 
 def plain_lines(text: str) -> bool:
-    """No block scalar, and no quoted scalar or flow collection that could span lines."""
-    if _BLOCK_INDICATOR.search(text):
+    """No block scalar, and no quoted scalar or flow collection that could span lines: no
+    line holds an odd number of '"' or of "'", or unbalanced '[]' or '{}'.
+
+    A line whose text starts with '#' is not counted: it is a comment, or a line inside a
+    quoted scalar or flow collection, which an earlier line (the one opening it) shows."""
+    not_plain, bracketed = _patterns()
+    if not_plain.search(text):
         return False
-    for line in text.split("\n"):
-        if line.count('"') % 2 or line.count("'") % 2:
-            return False
+    for found in bracketed.finditer(text):
+        line = found.group()
         if line.count("[") != line.count("]") or line.count("{") != line.count("}"):
             return False
     return True
+
+
+# A line not starting with '#', up to its first character.
+_COUNTED = r"^[ \t]*(?:[^ \t#\n{quote}][^{quote}\n]*)?"
+_ODD = _COUNTED + "{quote}(?:[^{quote}\\n]*{quote}[^{quote}\\n]*{quote})*[^{quote}\\n]*$"
+
+
+@functools.cache
+def _patterns() -> tuple[Any, Any]:
+    """google-re2 patterns (a Python loop over lines took most of the YAML gate's time on
+    long files, and Python's re is slow at line starts): a block scalar indicator or a line
+    with an odd number of either quote; a line holding a bracket or brace."""
+    from pytest_secrets.adapters.triggers import compile_both
+
+    odd = "|".join(_ODD.format(quote=quote) for quote in ('"', "'"))
+    not_plain = compile_both(f"(?m){_BLOCK_INDICATOR.pattern}|{odd}")[0]
+    bracketed = compile_both(r"(?m)^[ \t]*(?:[\[\]{}]|[^ \t#\n][^\n]*[\[\]{}])[^\n]*$")[0]
+    return not_plain, bracketed
 
 
 def mapping_follows(text: str, colon: int) -> bool:

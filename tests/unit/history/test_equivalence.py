@@ -806,3 +806,83 @@ def keyword_gate_cases() -> dict[str, str]:
 def test_the_keyword_gate_parses_every_file_a_keyword_can_be_found_in(tmp_path: Path) -> None:
     skipped_yaml = ("workflow.yml", "compose.yml", "compose_secrets.yml")
     check_gates(tmp_path, keyword_gate_cases(), yaml=(14, skipped_yaml), ini=(3, ("templated.ini",)))
+
+
+def narrowed_yaml_gate_cases() -> dict[str, str]:
+    """A YAML file is parsed only when a plugin's own conditions hold in its raw text: triggers
+    in their case, exact runs for AWS's and IBM Cloud IAM's values, a keyword ending an
+    explicit key. Skipped: a bot-metadata file and a routing table whose paths and module
+    names look like loose triggers. Found: each plugin's value wherever a value can stand."""
+    words = "qwertyuiop"  # few distinct characters: no entropy plugin reports these values
+    aws_value, ibm_value = random_text(40, words + "/+"), random_text(44, words + "_-")
+    key_id = aws_key()
+    private = "RSA PRIV" + "ATE"
+    encoded = base64.b64encode(secrets.token_bytes(30)).decode()
+    lines = "\n".join(f"  {encoded[index : index + 10]}" for index in range(0, len(encoded), 10))
+    return {
+        # Skipped.
+        "BOTMETA.yml": (
+            "# ping anyone who is op'ed.\nfiles:\n"
+            "  $modules/cloud/amazon/aws_s3.py:\n    maintainers: someone\n"
+            "  $modules/system/capabilities.py: $team_x\n"
+            "  $modules/cloud/softlayer/sl_vm.py: someone\n"
+            "  $modules/network/aci/aci_access_port_to_interface_policy_leaf_profile.py: a\n"
+            "  test/integration/targets/connection/test_connection.yml: b\n"
+            "  test/integration/targets/route53/aliases: c\n"
+            "  ? test/integration/targets/x/aliases\n  : maintainers: d\n"
+            "  $modules/windows/ec2_win_password.py: rickmendes\n"
+            "  $plugins/lookup/onepassword:\n    maintainers: sam\n"
+            f"  id: {key_id.lower()}\n"
+        ),
+        "runtime.yml": (
+            "plugin_routing:\n  modules:\n    fortios_wanopt_content_delivery_network_rule:\n"
+            "      redirect: community.vmware.vmware_guest_customization_facts\n    keycloak_client: {}\n"
+        ),
+        "config.yml": (
+            "PRIVATE_KEY_FILE:\n  description: path to the private key file\n"
+            "  note: uses the ssh binary\n  help: ask for the vault password(s)\n"
+        ),
+        # Found.
+        "aws_quoted.yaml": f'aws_secret_access_key: "{aws_value}"\n',
+        "aws_next_line.yaml": f"aws_key:\n  {aws_value}\n",
+        "aws_alias.yaml": f"a: &a {aws_value}\naws_key: *a\n",
+        "aws_json.yaml": f'{{"aws_key":"{aws_value}"}}\n',
+        "aws_in_text.yaml": f"- run aws --key '{aws_value}'\n",
+        "aws_id.yaml": f"id: {key_id}\n",
+        "ibm.yaml": f"iam_api_key: {ibm_value}\n",
+        "ibm_in_key.yaml": f"token={ibm_value}: x\n",
+        "ibm_next_line.yaml": f"token:\n  {ibm_value}\n",
+        "ibm_block.yaml": f"note: keycloak\ntext: |\n  token {ibm_value}\n",
+        "artifactory.yaml": f"artifactory: AP6{random_text(10)}\n",
+        "discord.yaml": f"bot: M{random_text(23)}.{random_text(6)}.{random_text(27)}\n",
+        "softlayer_url.yaml": f"url: https://api.softlayer.com/soap/v3/{random_text(64, LOWER_DIGITS)}\n",
+        "private_key_folded.yaml": f"key: BEGIN {private}\n  KEY\n",
+        "binary_escaped.yaml": f"data: !!%62inary |\n{lines}\n",
+        "binary_handle.yaml": f"%TAG !e! tag:yaml.org,2002:bin\n---\ndata: !e!ary |\n{lines}\n",
+        "explicit_block_key.yaml": f"? |-\n  my_password\n: {random_text(14)}\n",
+        "keyword.yaml": f"win_password: {random_text(14)}\n",
+    }
+
+
+def test_the_yaml_gate_uses_each_plugins_own_conditions(tmp_path: Path) -> None:
+    cases = narrowed_yaml_gate_cases()
+    check_gate(tmp_path, cases, 17, ("BOTMETA.yml", "runtime.yml", "config.yml"), "yaml_skipped")
+    found = {}
+    with Scanner(default_config()) as scanner:
+        for name in cases:
+            found[name] = {hit.type for hit in scanner.reference_scan_file(str(tmp_path / name))}
+    expected = {
+        "aws": "AWS Access Key",
+        "ibm": "IBM Cloud IAM Key",
+        "artifactory": "Artifactory Credentials",
+        "discord": "Discord Bot Token",
+        "softlayer": "SoftLayer Credentials",
+        "private": "Private Key",
+        "binary": "Base64 High Entropy String",
+        "explicit": "Secret Keyword",
+        "keyword": "Secret Keyword",
+    }
+    for name in cases:
+        prefix = name.split("_")[0].split(".")[0]
+        if prefix in expected:
+            assert expected[prefix] in found[name], (name, found[name])
