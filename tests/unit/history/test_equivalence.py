@@ -15,6 +15,7 @@ import json
 import os
 import secrets
 import string
+import tempfile
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -845,6 +846,7 @@ def narrowed_yaml_gate_cases() -> dict[str, str]:
         # Found.
         "aws_quoted.yaml": f'aws_secret_access_key: "{aws_value}"\n',
         "aws_next_line.yaml": f"aws_key:\n  {aws_value}\n",
+        "aws_quoted_next_line.yaml": f"aws key:\n  '{aws_value}'\n",
         "aws_alias.yaml": f"a: &a {aws_value}\naws_key: *a\n",
         "aws_json.yaml": f'{{"aws_key":"{aws_value}"}}\n',
         "aws_in_text.yaml": f"- run aws --key '{aws_value}'\n",
@@ -886,3 +888,69 @@ def test_the_yaml_gate_uses_each_plugins_own_conditions(tmp_path: Path) -> None:
         prefix = name.split("_")[0].split(".")[0]
         if prefix in expected:
             assert expected[prefix] in found[name], (name, found[name])
+
+
+# Values the narrowed YAML conditions are about, and look-alikes around them (built once: the
+# examples below draw from them).
+_GATE_VALUES = [
+    random_text(40, "qwertyuiop/+"),  # AWS's secret key shape, low entropy
+    random_text(44, "qwertyuiop_-"),  # IBM Cloud IAM's
+    random_text(41, "qwertyuiop"),  # one more than AWS's
+    random_text(43, "qwertyuiop"),  # one less than IBM's
+    aws_key(),
+    aws_key().lower(),
+    f"M{random_text(23)}.{random_text(6)}.{random_text(27)}",
+    "test/integration/targets/route53/aliases",  # 40 of [a-z/]
+    "fortios_wanopt_content_delivery_network_rule",  # 44 of [a-z_]
+    random_text(14),
+    "${{ secrets.X }}",
+]
+_GATE_KEYS = ["aws_secret_key", "aws key", "iam_token", "my_password", "password.py", "note", "token=", "capabilities"]
+
+
+@st.composite
+def gate_documents(draw: st.DrawFn) -> str:
+    """A YAML document of a few entries, a key and a value in one of the shapes that bring them
+    together in a transformed line (or keep them apart)."""
+    lines = []
+    for _ in range(draw(st.integers(1, 3))):
+        key = draw(st.sampled_from(_GATE_KEYS))
+        value = draw(st.sampled_from(_GATE_VALUES))
+        shape = draw(
+            st.sampled_from(
+                [
+                    "{k}: {v}",
+                    "{k}: '{v}'",
+                    '{k}: "{v}"',
+                    "{k}:\n  {v}",
+                    "{k}:\n  '{v}'",
+                    "{k}: >-\n  x '{v}'",
+                    "{k}: |\n  {v}",
+                    "{k}: >-\n  {v}",
+                    "- {k}: {v}",
+                    "{k}: [{v}, b]",
+                    "{k}: {{a: {v}}}",
+                    "? {k}\n: {v}",
+                    "? {k} # c\n: {v}",
+                    "a{n}: &x{n} {v}\n{k}: *x{n}",
+                    "{v}: {k}",
+                    "{k}{v}: x",
+                    "{k}: x # '{v}'",
+                    "{k}: run {k} '{v}'",
+                    "# it's {k}\n{k}:\n  {v}: x",
+                ]
+            )
+        )
+        lines.append(shape.format(k=key, v=value, n=len(lines)))
+    return "\n".join(lines) + "\n"
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=gate_documents())
+def test_the_yaml_gate_and_libyaml_report_what_scan_file_does(text: str) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "generated.yml"
+        path.write_text(text, encoding="utf-8")
+        with Scanner(default_config()) as scanner:
+            fast, reference = compare(scanner, path)
+    assert fast == reference, text
