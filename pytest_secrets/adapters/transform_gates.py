@@ -376,12 +376,26 @@ def may_parse_as_ini(text: str | None, raw: bytes | None = None) -> bool:
     lines, closed by a ``]`` line). ``raw``, when given, is ``text`` in UTF-8; ``text`` may be
     None where ``raw`` is ASCII (each line is then decoded alone)."""
     source: str | bytes = raw if raw is not None else text or ""
-    found = _first_significant_line()[1 if isinstance(source, bytes) else 0].search(source)
+    newline: Any = b"\n" if isinstance(source, bytes) else "\n"
+    position = 0
+    for _ in range(_LINES_LOOKED_AT):  # most files: a significant line among the first few
+        end = source.find(newline, position)
+        line = source[position:] if end < 0 else source[position:end]
+        stripped = (line if isinstance(line, str) else line.decode("utf-8")).strip()
+        if stripped and not stripped.startswith(("#", ";")):
+            return _SECTION.match(stripped) is not None and may_parse_as_ini_with_header(text, raw)
+        if end < 0:
+            return True
+        position = end + 1
+    found = _first_significant_line()[1 if isinstance(source, bytes) else 0].search(source, position)
     if found is None:
         return True
     line = found.group()
     stripped = (line if isinstance(line, str) else line.decode("utf-8")).strip()
     return _SECTION.match(stripped) is not None and may_parse_as_ini_with_header(text, raw)
+
+
+_LINES_LOOKED_AT = 8  # then google-re2 finds the first significant line (a long comment)
 
 
 @functools.cache
