@@ -186,6 +186,8 @@ class TransformGate:
                 # IPPublicDetector's strict trigger also holds: what precedes a value (white
                 # space, a quote, '=', ':', a flow indicator) is what its look-behind allows.
                 trigger = plugin.strict if plugin.name == "IPPublicDetector" else plugin.loose
+                if yaml_keys and plugin.name == "PrivateKeyDetector":
+                    trigger = rf"{trigger}|private{PYTHON_SPACE}+key"  # its words folded onto two lines
                 others.append(f"(?:{trigger})")
         self.others_str, self.others_bytes = compile_both("|".join(others + [extra]))
         self.cased = compile_both("|".join(cased)) if cased else None

@@ -954,3 +954,24 @@ def test_the_yaml_gate_and_libyaml_report_what_scan_file_does(text: str) -> None
         with Scanner(default_config()) as scanner:
             fast, reference = compare(scanner, path)
     assert fast == reference, text
+
+
+def test_the_yaml_gate_falls_back_to_loose_triggers_for_patterns_it_was_not_written_for() -> None:
+    """A private key plugin whose patterns changed (a subclass here): its words in any case,
+    folded onto two lines too, send the file to the parser; the known plugin needs capitals."""
+    import re
+
+    from detect_secrets.plugins.private_key import PrivateKeyDetector
+
+    from pytest_secrets.adapters.transform_gates import YAML_AFTER, YAML_BEFORE, YAML_GATE_EXTRA, TransformGate
+    from pytest_secrets.adapters.triggers import Plugin, lower
+
+    changed = type("PrivateKeyDetector", (PrivateKeyDetector,), {"__module__": PrivateKeyDetector.__module__})
+    changed.denylist = [*PrivateKeyDetector.denylist, re.compile("BEGIN OTHER PRIVATE KEY")]
+    folded = "key: BEGIN RSA PRIV" + "ATE\n  KEY\n"
+    lower_case = "description: path to the private key file\n"
+    verdicts = {}
+    for name, plugin in (("changed", changed()), ("known", PrivateKeyDetector())):
+        gate = TransformGate([Plugin(plugin)], YAML_GATE_EXTRA, YAML_BEFORE, YAML_AFTER, yaml_keys=True)
+        verdicts[name] = [gate.may_find(text, lower(text).encode()) for text in (folded, lower_case)]
+    assert verdicts == {"changed": [True, True], "known": [True, False]}
