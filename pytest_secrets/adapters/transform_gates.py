@@ -85,7 +85,8 @@ def _ascii_run(chars: str, needed: int, after: frozenset[str]) -> Any:
         return None
     escaped = "".join(char if char.isalnum() else f"\\x{ord(char):02x}" for char in members)
     ending = "".join(f"\\x{ord(char):02x}" for char in sorted(after) if char.isascii() and char not in members)
-    return compile_both(f"([{escaped}]{{{needed},}})(?:[{ending}]|$)")[1]
+    tail = f"[{ending}]|$" if ending else "$"
+    return compile_both(f"([{escaped}]{{{needed},}})(?:{tail})")[1]
 
 
 class TransformGate:
@@ -356,10 +357,10 @@ def _yaml_conditions(plugin: Plugin) -> _Conditions | None:
         key = compile_both(_KEY_RUN.format(charset=charset, length=44))
         return _Conditions(unkeyed=((compile_both("key|pwd|pass|token"), value, key),))
     if plugin.name == "SoftlayerDetector":
-        keyword, value, _ = PAIRED_TRIGGERS[plugin.name]
+        keyword, value_run, _ = PAIRED_TRIGGERS[plugin.name]
         # The URL pattern's literals ('api.softlayer.com': its dots match any character).
         url = (compile_both("softlayer"), compile_both("/soap/v3"))
-        return _Conditions(pairs=((compile_both(keyword), compile_both(value)), url))
+        return _Conditions(pairs=((compile_both(keyword), compile_both(value_run)), url))
     return None
 
 
@@ -403,8 +404,8 @@ _LINES_LOOKED_AT = 8  # then google-re2 finds the first significant line (a long
 @functools.cache
 def _first_significant_line() -> tuple[Any, Any]:
     """google-re2, for str and UTF-8 bytes: the first line whose text (white space stripped, as
-    ``str.strip`` does) does not start with '#' or ';'. (A Python loop over lines took a
-    tenth of a history scan's time on files opening with a long comment.)"""
+    ``str.strip`` does) does not start with '#' or ';', for files opening with a long comment
+    (a licence header), where a Python loop over the lines is slow."""
     inside = PYTHON_SPACE[1:-1]
     margin = "[" + inside.replace("\\n", "") + "]"
     return compile_both(f"(?m)^{margin}*[^{inside}#;][^\\n]*")

@@ -51,7 +51,7 @@ class _ComposedText(io.StringIO):
 def transformed_lines(transformer: Any, text: str, filename: str) -> list[str] | None:
     """``transformer.parse_file`` of ``text`` (newlines translated) through libyaml, or None
     where that is not known to give the same lines: then call ``parse_file`` itself."""
-    parts = _parts(type(transformer))
+    parts = _parts(type(transformer))  # type: ignore[arg-type]  # (a class is hashable)
     return None if parts is None else transformed_lines_with(parts, transformer, text, filename)
 
 
@@ -256,10 +256,10 @@ class _Document:
     def _value_line(self, key: Any) -> int:
         """The 1-based line the shim records for a mapping value: its key's, or for an
         explicit key ('? key' then ': value', only blank lines between) the line of that ':'."""
-        line, column = key.start_mark.line, key.start_mark.column
+        line, column = int(key.start_mark.line), int(key.start_mark.column)
         if not self.lines[line][:column].rstrip().endswith("?"):
             return line + 1
-        line, column = key.end_mark.line, key.end_mark.column
+        line, column = int(key.end_mark.line), int(key.end_mark.column)
         while line < len(self.lines):
             text = self.lines[line]
             while column < len(text) and text[column] == " ":

@@ -15,20 +15,37 @@ import json
 import os
 import secrets
 import string
-import tempfile
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from git_repos import (
+    ALNUM,
+    aws_key,
+    github_token,
+    high_entropy,
+    private_key_block,
+    random_text,
+)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from git_repos import ALNUM, aws_key, github_token, high_entropy, private_key_block, random_text
-from pytest_secrets.adapters.detect_secrets import DetectorHit, config_from_baseline, default_config
+from pytest_secrets.adapters.detect_secrets import (
+    DetectorHit,
+    config_from_baseline,
+    default_config,
+)
 from pytest_secrets.adapters.fast_scan import Scanner
-from pytest_secrets.adapters.filter_stages import INDIRECT_REFERENCE_FILTER, may_be_indirect_reference
-from pytest_secrets.adapters.transform_gates import may_parse_as_ini, may_parse_as_ini_with_header
+from pytest_secrets.adapters.filter_stages import (
+    INDIRECT_REFERENCE_FILTER,
+    may_be_indirect_reference,
+)
+from pytest_secrets.adapters.transform_gates import (
+    may_parse_as_ini,
+    may_parse_as_ini_with_header,
+)
 
 HEX = "0123456789abcdef"
 LOWER_DIGITS = string.ascii_lowercase + string.digits
@@ -963,7 +980,12 @@ def test_the_yaml_gate_falls_back_to_loose_triggers_for_patterns_it_was_not_writ
 
     from detect_secrets.plugins.private_key import PrivateKeyDetector
 
-    from pytest_secrets.adapters.transform_gates import YAML_AFTER, YAML_BEFORE, YAML_GATE_EXTRA, TransformGate
+    from pytest_secrets.adapters.transform_gates import (
+        YAML_AFTER,
+        YAML_BEFORE,
+        YAML_GATE_EXTRA,
+        TransformGate,
+    )
     from pytest_secrets.adapters.triggers import Plugin, lower
 
     changed = type("PrivateKeyDetector", (PrivateKeyDetector,), {"__module__": PrivateKeyDetector.__module__})
