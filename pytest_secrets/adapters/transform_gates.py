@@ -84,7 +84,7 @@ def _ascii_run(chars: str, needed: int, after: frozenset[str]) -> Any:
     if not members:
         return None
     escaped = "".join(char if char.isalnum() else f"\\x{ord(char):02x}" for char in members)
-    ending = "".join(f"\\x{ord(char):02x}" for char in sorted(after) if char.isascii() and char not in members)
+    ending = _class_of(char for char in after if char.isascii() and char not in members)
     tail = f"[{ending}]|$" if ending else "$"
     return compile_both(f"([{escaped}]{{{needed},}})(?:{tail})")[1]
 
@@ -290,10 +290,15 @@ def _run_of_exactly(charset: str, length: int, before: str, after: str) -> tuple
     return compile_both(f"[{charset}[:^ascii:]]{{{length}}}")[0], compile_both(bounded)[1]
 
 
-# What stands just before a value in YAML's raw text (as YAML_BEFORE), and after a value or a
+def _class_of(chars: Iterable[str]) -> str:
+    """The inside of a bracket expression holding exactly ``chars``."""
+    return "".join(f"\\x{ord(char):02x}" for char in sorted(chars))
+
+
+# What stands just before a value in YAML's raw text (YAML_BEFORE), and after a value or a
 # quote (YAML_AFTER but ':', which follows a key or is a plain scalar's own text).
-_BEFORE_VALUE = r"""\t\n\x0b\x0c\r '"\[{,:"""
-_AFTER_VALUE = r"""\t\n\x0b\x0c\r '",\]}"""
+_BEFORE_VALUE = _class_of(YAML_BEFORE)
+_AFTER_VALUE = _class_of(YAML_AFTER - {":"})
 
 
 # Digests (triggers.denylist_digest) of the patterns _yaml_conditions was worked out for.
@@ -353,7 +358,7 @@ def _yaml_conditions(plugin: Plugin) -> _Conditions | None:
         # A keyword, and exactly 44 of [a-zA-Z0-9_-], after a quote, white space, '=', ':' or
         # '>' (an operator's last character, or a value's bounds) with no more of them after.
         charset = r"0-9a-z_\-"
-        value = _run_of_exactly(charset, 44, _BEFORE_VALUE + "=>", "^" + charset)
+        value = _run_of_exactly(charset, 44, _class_of(YAML_BEFORE | {"=", ">"}), "^" + charset)
         key = compile_both(_KEY_RUN.format(charset=charset, length=44))
         return _Conditions(unkeyed=((compile_both("key|pwd|pass|token"), value, key),))
     if plugin.name == "SoftlayerDetector":
